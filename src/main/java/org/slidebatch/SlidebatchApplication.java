@@ -1,0 +1,36 @@
+package org.slidebatch;
+
+import java.nio.file.Path;
+
+import javax.sql.DataSource;
+
+import org.slidebatch.store.PassportStore;
+import org.slidebatch.store.SlideStore;
+import org.slidebatch.workspace.Workspace;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * The Spring context of a batch run. The job repository is Spring Boot's JDBC one (spring-boot-batch-jdbc
+ * auto-configuration over our DataSource; no {@code @EnableBatchProcessing}, which would switch Boot's
+ * configuration and schema initialisation off). The CLI starts this context only for commands that need it.
+ */
+@SpringBootApplication
+public class SlidebatchApplication {
+
+    @Bean
+    Workspace workspace(@Value("${slidebatch.workspace:workspace}") String root) {
+        return new Workspace(Path.of(root));
+    }
+
+    @Bean
+    SlideStore slideStore(DataSource dataSource) {
+        return new SlideStore(dataSource);
+    }
+
+    @Bean
+    PassportStore passportStore(DataSource dataSource) {
+        return new PassportStore(dataSource);
+    }
+}

@@ -1,0 +1,71 @@
+package org.slidebatch.cli;
+
+import java.util.Map;
+
+import org.slidebatch.SlidebatchApplication;
+import org.slidebatch.store.PassportStore;
+import org.slidebatch.store.SlideStore;
+import org.slidebatch.workspace.Workspace;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.launch.JobOperator;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/** The Spring context behind the commands that touch the job repository. */
+final class BatchContext implements AutoCloseable {
+
+    private final ConfigurableApplicationContext context;
+
+    private BatchContext(ConfigurableApplicationContext context) {
+        this.context = context;
+    }
+
+    static BatchContext open(Workspace workspace, String jdbcUrl) {
+        try {
+            workspace.create();
+        } catch (java.io.IOException e) {
+            throw new CliException("cannot create workspace " + workspace.root() + ": " + e.getMessage());
+        }
+        String url = jdbcUrl != null ? jdbcUrl : workspace.defaultJdbcUrl();
+        try {
+            ConfigurableApplicationContext ctx = new SpringApplicationBuilder(SlidebatchApplication.class)
+                .properties(Map.of("slidebatch.workspace", workspace.root().toString(), "slidebatch.db-url", url))
+                .logStartupInfo(false)
+                .run();
+            return new BatchContext(ctx);
+        } catch (RuntimeException e) {
+            Throwable root = e;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            throw new CliException("cannot open the job repository at " + url + ": " + root.getMessage(), e);
+        }
+    }
+
+    JobOperator jobOperator() {
+        return context.getBean(JobOperator.class);
+    }
+
+    JobRepository jobRepository() {
+        return context.getBean(JobRepository.class);
+    }
+
+    SlideStore slides() {
+        return context.getBean(SlideStore.class);
+    }
+
+    PassportStore passports() {
+        return context.getBean(PassportStore.class);
+    }
+
+    Job job(String name) {
+        return context.getBeansOfType(Job.class).values().stream().filter(j -> j.getName().equals(name)).findFirst()
+            .orElseThrow(() -> new CliException("no job named '" + name + "' in this build"));
+    }
+
+    @Override
+    public void close() {
+        context.close();
+    }
+}

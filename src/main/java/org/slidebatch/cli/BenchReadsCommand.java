@@ -1,0 +1,174 @@
+package org.slidebatch.cli;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import org.slidebatch.batch.HostFacts;
+import org.slidebatch.slide.LevelInfo;
+import org.slidebatch.slide.OpenSlideReader;
+import org.slidebatch.slide.RegionRequest;
+import org.slidebatch.slide.RgbImage;
+import org.slidebatch.slide.SlideReader;
+import org.slidebatch.workspace.AtomicFiles;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "reads", mixinStandardHelpOptions = true,
+    description = "size×size RGB region reads at one level: reads/s and megapixels/s (SPEC §10).")
+final class BenchReadsCommand implements Callable<Integer> {
+
+    @Option(names = "--slide", required = true)
+    Path slide;
+
+    @Option(names = "--size", defaultValue = "512")
+    int size;
+
+    @Option(names = "--level", defaultValue = "0")
+    int level;
+
+    @Option(names = "--reads", defaultValue = "2000")
+    int reads;
+
+    @Option(names = "--threads", defaultValue = "1")
+    int threads;
+
+    @Option(names = "--seed", defaultValue = "0")
+    long seed;
+
+    @Option(names = "--pattern", defaultValue = "random", description = "random or grid")
+    String pattern;
+
+    @Option(names = "--reader", defaultValue = "openslide", description = "SlideReader implementation (openslide)")
+    String reader;
+
+    @Option(names = "--warmup", defaultValue = "20", description = "Untimed reads first (default ${DEFAULT-VALUE}).")
+    int warmup;
+
+    @Option(names = "--json", paramLabel = "OUT.json")
+    Path json;
+
+    @Option(names = "--positions-out", paramLabel = "FILE",
+        description = "Write the level-0 x,y of every read (one per line), so a peer reader can repeat the same reads.")
+    Path positionsOut;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!reader.equals("openslide")) {
+            throw new CliException("unknown reader '" + reader + "' (available: openslide)", 2);
+        }
+        try (SlideReader r = OpenSlideReader.open(slide)) {
+            LevelInfo lv = r.level(level);
+            List<long[]> positions = positions(lv, size, reads, seed, pattern);
+            if (positionsOut != null) {
+                StringBuilder sb = new StringBuilder();
+                for (long[] p : positions) {
+                    sb.append(p[0]).append(',').append(p[1]).append('\n');
+                }
+                AtomicFiles.writeString(positionsOut, sb.toString());
+            }
+            for (int i = 0; i < Math.min(warmup, positions.size()); i++) {
+                long[] p = positions.get(i);
+                r.readRegion(RegionRequest.square(p[0], p[1], level, size));
+            }
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
+            long start = System.nanoTime();
+            List<Future<Long>> parts = new ArrayList<>();
+            int per = (positions.size() + threads - 1) / threads;
+            for (int t = 0; t < threads; t++) {
+                List<long[]> run = positions.subList(Math.min(positions.size(), t * per), Math.min(positions.size(), (t + 1) * per));
+                parts.add(pool.submit(() -> {
+                    long checksum = 0;
+                    for (long[] p : run) {
+                        RgbImage img = r.readRegion(RegionRequest.square(p[0], p[1], level, size));
+                        checksum += img.rgb()[img.rgb().length / 2];
+                    }
+                    return checksum;
+                }));
+            }
+            long checksum = 0;
+            for (Future<Long> f : parts) {
+                checksum += f.get();
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            pool.shutdown();
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("what", "reads");
+            out.put("reader", r.readerName());
+            out.put("seconds", seconds);
+            out.put("reads_per_s", positions.size() / seconds);
+            out.put("megapixels_per_s", positions.size() * (double) size * size / 1e6 / seconds);
+            out.put("threads", threads);
+            passport(out);
+            Map<String, Object> inputs = new LinkedHashMap<>();
+            inputs.put("slide", slide.toAbsolutePath().toString());
+            inputs.put("slide_width", r.width());
+            inputs.put("slide_height", r.height());
+            inputs.put("size", size);
+            inputs.put("level", level);
+            inputs.put("reads", positions.size());
+            inputs.put("pattern", pattern);
+            inputs.put("seed", seed);
+            inputs.put("warmup", warmup);
+            out.put("inputs", inputs);
+            out.put("checksum", checksum);
+            emit(out, json, String.format(Locale.ROOT, "reads: %s %d threads, %d× %d² at level %d (%s): %.1f reads/s, %.1f MP/s",
+                r.readerName(), threads, positions.size(), size, level, pattern, positions.size() / seconds,
+                positions.size() * (double) size * size / 1e6 / seconds));
+            return 0;
+        }
+    }
+
+    /** Level-0 top-left corners of the reads (SPEC §10: random from the seed, or a raster grid from (100,100)). */
+    static List<long[]> positions(LevelInfo lv, int size, int reads, long seed, String pattern) {
+        List<long[]> out = new ArrayList<>(reads);
+        double ds = lv.downsample();
+        switch (pattern) {
+            case "random" -> {
+                SplittableRandom rnd = new SplittableRandom(seed);
+                long maxX = Math.max(1, lv.width() - size);
+                long maxY = Math.max(1, lv.height() - size);
+                for (int i = 0; i < reads; i++) {
+                    out.add(new long[] {(long) (rnd.nextLong(maxX) * ds), (long) (rnd.nextLong(maxY) * ds)});
+                }
+            }
+            case "grid" -> {
+                long cols = Math.max(1, (lv.width() - 100) / size);
+                long rows = Math.max(1, (lv.height() - 100) / size);
+                for (long i = 0; i < Math.min(reads, cols * rows); i++) {
+                    long cx = 100 + (i % cols) * size;
+                    long cy = 100 + (i / cols) * size;
+                    out.add(new long[] {(long) (cx * ds), (long) (cy * ds)});
+                }
+            }
+            default -> throw new CliException("--pattern must be random or grid, got " + pattern, 2);
+        }
+        return out;
+    }
+
+    static void passport(Map<String, Object> out) {
+        HostFacts h = HostFacts.current();
+        out.put("host", h.host());
+        out.put("cpu", h.cpuModel());
+        out.put("cores", h.cpuCores());
+        out.put("jvm", h.jvm());
+        out.put("libraries", h.libraryVersions());
+    }
+
+    static void emit(Map<String, Object> out, Path json, String line) throws IOException {
+        if (json != null) {
+            AtomicFiles.writeString(json, Json.write(out) + "\n");
+        }
+        System.out.println(line);
+    }
+}

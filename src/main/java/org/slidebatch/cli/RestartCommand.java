@@ -1,0 +1,61 @@
+package org.slidebatch.cli;
+
+import java.util.concurrent.Callable;
+
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.launch.JobRestartException;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "restart", mixinStandardHelpOptions = true,
+    description = {"Continue a FAILED, STOPPED or crashed job execution where it left off.",
+        "An execution left STARTED by a process that no longer exists (kill -9, power loss) is first marked FAILED."})
+final class RestartCommand extends GlobalOptions implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "EXECUTION_ID")
+    long executionId;
+
+    @Option(names = "--force", description = "Also take over an execution owned by a process on another host (make sure it is dead).")
+    boolean force;
+
+    @Override
+    public Integer call() {
+        try (BatchContext ctx = openContext()) {
+            JobExecution e = ctx.jobRepository().getJobExecution(executionId);
+            if (e == null) {
+                throw new CliException("no job execution " + executionId + " in " + workspace().root());
+            }
+            if (e.getStatus().isRunning()) {
+                var owner = ctx.passports().findOwner(executionId);
+                switch (ExecutionOwners.liveness(owner)) {
+                    case ALIVE -> throw new CliException("execution " + executionId + " is still running ("
+                        + ExecutionOwners.describe(owner) + "); stop it first with: slidebatch stop " + executionId, 3);
+                    case OTHER_HOST, UNKNOWN -> {
+                        if (!force) {
+                            throw new CliException("execution " + executionId + " is " + e.getStatus() + " and owned by "
+                                + ExecutionOwners.describe(owner) + ", which this host cannot check; if it is dead, use --force", 3);
+                        }
+                    }
+                    case DEAD -> {
+                        // fall through to recovery
+                    }
+                }
+                System.out.println("[slidebatch] execution " + executionId + " was left " + e.getStatus() + " by "
+                    + ExecutionOwners.describe(owner) + ", which is gone: marking it FAILED and continuing");
+                ctx.jobOperator().recover(e);
+                e = ctx.jobRepository().getJobExecution(executionId);
+            }
+            JobExecution next;
+            try {
+                next = ctx.jobOperator().restart(e);
+            } catch (JobRestartException ex) {
+                throw new CliException("cannot restart execution " + executionId + ": " + ex.getMessage());
+            } catch (RuntimeException ex) {
+                throw new CliException("cannot restart execution " + executionId + ": " + ex.getMessage(), ex);
+            }
+            return JobResults.report(next, workspace());
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package org.slidebatch.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/**
+ * The launcher (SPEC §9). Exit codes: 0 success (for run/restart: the job COMPLETED), 1 failure,
+ * 2 usage error, 3 refused (the job instance is already running).
+ */
+@Command(name = "slidebatch", mixinStandardHelpOptions = true, versionProvider = SlidebatchMain.Version.class,
+    description = "Whole-slide images to slide-level models as restartable, auditable batch jobs.",
+    subcommands = {RunCommand.class, RestartCommand.class, StopCommand.class, HistoryCommand.class,
+        ShowCommand.class, SlidesCommand.class, DoctorCommand.class, SynthCommand.class, BenchCommand.class,
+        CommandLine.HelpCommand.class})
+public final class SlidebatchMain implements Runnable {
+
+    static {
+        // DJL must never phone home or download (STACK-NOTES §3); set before any engine class loads.
+        System.setProperty("ai.djl.offline", "true");
+        System.setProperty("java.awt.headless", "true");
+    }
+
+    @Option(names = "--workspace", scope = ScopeType.INHERIT, paramLabel = "DIR",
+        description = "Workspace folder (default: $SLIDEBATCH_WORKSPACE, else ./workspace).")
+    Path workspace;
+
+    @Option(names = "--db", scope = ScopeType.INHERIT, paramLabel = "JDBC_URL",
+        description = "Job repository (default: H2 file database inside the workspace). "
+            + "PostgreSQL: jdbc:postgresql://127.0.0.1:5432/DB?user=USER")
+    String db;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command");
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    public static int execute(String... args) {
+        CommandLine cl = new CommandLine(new SlidebatchMain());
+        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            PrintWriter err = commandLine.getErr();
+            if (ex instanceof CliException ce) {
+                err.println("slidebatch: " + ce.getMessage());
+                err.flush();
+                return ce.exitCode();
+            }
+            err.println("slidebatch: unexpected error: " + ex);
+            ex.printStackTrace(err);
+            err.flush();
+            return 1;
+        });
+        return cl.execute(args);
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            var h = org.slidebatch.batch.HostFacts.current();
+            return new String[] {"slidebatch " + h.projectVersion() + " (" + h.gitCommit() + ")", "JVM " + h.jvm()};
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package org.slidebatch.jobs;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Every job name of SPEC §9, with whether it exists yet. A job that is not implemented fails clearly with
+ * "not implemented"; it never produces output.
+ */
+public final class JobCatalog {
+
+    /** job name → what it does, or {@code null} when implemented. */
+    private static final Map<String, String> PLANNED = new LinkedHashMap<>();
+
+    static {
+        PLANNED.put("manifest", null);
+        PLANNED.put("qc", "QC (tissue %, blur, pen marks) — issue 3");
+        PLANNED.put("segment", "CLAM tissue segmentation — issue 3");
+        PLANNED.put("tile", "two-scale token tiling — issue 4");
+        PLANNED.put("grid", "CLAM/GPFM full-grid coordinates — issue 4");
+        PLANNED.put("features", "ConvNeXt-Tiny features — issue 5");
+        PLANNED.put("openslidefm", "the whole OpenSlideFM chain — needs qc, tile, features");
+        PLANNED.put("gpfm", "the whole GPFM chain — needs segment, grid, features");
+    }
+
+    private JobCatalog() {
+    }
+
+    public static Map<String, String> all() {
+        return Map.copyOf(PLANNED);
+    }
+
+    public static boolean isKnown(String name) {
+        return PLANNED.containsKey(name);
+    }
+
+    public static boolean isImplemented(String name) {
+        return PLANNED.containsKey(name) && PLANNED.get(name) == null;
+    }
+
+    public static String notImplementedMessage(String name) {
+        return "job '" + name + "' is not implemented yet (" + PLANNED.get(name) + ")";
+    }
+
+    public static Iterable<String> names() {
+        return PLANNED.keySet();
+    }
+}

@@ -1,0 +1,117 @@
+package org.slidebatch.manifest;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import org.slidebatch.slide.LevelInfo;
+import org.slidebatch.slide.PixelCalibration;
+import org.slidebatch.slide.RegionRequest;
+import org.slidebatch.slide.SlideException;
+import org.slidebatch.slide.SlideReader;
+import org.slidebatch.store.SlideRecord;
+
+/**
+ * Turns a found file into a manifest row: fingerprint, open, metadata, calibration, and one small probe read
+ * (a file that opens but whose pixels cannot be decoded is {@code unreadable}, not {@code ok}). Never throws
+ * for a bad slide: the row carries the status and the reason, so the run goes on.
+ */
+public final class ManifestInspector {
+
+    /** Per-slide µm/px from a user CSV (slide_id → mpp), used when the file itself has none. */
+    private final Map<String, Double> mppOverrides;
+    private final boolean fullChecksum;
+    private final Function<java.nio.file.Path, SlideReader> opener;
+
+    public ManifestInspector(Map<String, Double> mppOverrides, boolean fullChecksum,
+                             Function<java.nio.file.Path, SlideReader> opener) {
+        this.mppOverrides = Map.copyOf(mppOverrides);
+        this.fullChecksum = fullChecksum;
+        this.opener = opener;
+    }
+
+    public SlideRecord inspect(SlideRef ref) {
+        Instant now = Instant.now();
+        String fingerprint = null;
+        String sha256 = null;
+        Long size = null;
+        Instant mtime = null;
+        try {
+            BasicFileAttributes attrs = Files.readAttributes(ref.path(), BasicFileAttributes.class);
+            size = attrs.size();
+            mtime = attrs.lastModifiedTime().toInstant();
+            fingerprint = SlideFingerprint.quick(ref.path());
+            if (fullChecksum) {
+                sha256 = SlideFingerprint.fullSha256(ref.path());
+            }
+        } catch (NoSuchFileException e) {
+            return failed(ref, SlideRecord.VANISHED, "file disappeared after the scan", null, null, size, mtime, now);
+        } catch (IOException e) {
+            return failed(ref, SlideRecord.UNREADABLE, "cannot read file: " + e, null, null, size, mtime, now);
+        }
+        try (SlideReader reader = opener.apply(ref.path())) {
+            Map<String, String> props = reader.properties();
+            PixelCalibration cal = reader.calibration();
+            if (!cal.isKnown() && mppOverrides.containsKey(ref.slideId())) {
+                double mpp = mppOverrides.get(ref.slideId());
+                cal = new PixelCalibration(mpp, mpp, "override-csv");
+            }
+            String status = SlideRecord.OK;
+            String error = null;
+            try {
+                probe(reader);
+            } catch (SlideException e) {
+                status = SlideRecord.UNREADABLE;
+                error = e.reason();
+            }
+            String dims = reader.levels().stream().map(l -> l.width() + "x" + l.height()).collect(Collectors.joining(";"));
+            String ds = reader.levels().stream().map(l -> String.format(Locale.ROOT, "%.6f", l.downsample()))
+                .collect(Collectors.joining(";"));
+            return new SlideRecord(ref.slideId(), ref.path().toString(), ref.cancerCode(), fingerprint, sha256, size,
+                mtime, reader.vendor(), reader.width(), reader.height(), reader.levelCount(), dims, ds,
+                cal.isKnown() ? cal.mppX() : null, cal.isKnown() ? cal.mppY() : null, cal.source(),
+                objectivePower(props), String.join(";", reader.associatedImageNames()), status, error,
+                null, null, null, now);
+        } catch (SlideException e) {
+            return failed(ref, SlideRecord.UNOPENABLE, e.reason(), fingerprint, sha256, size, mtime, now);
+        } catch (RuntimeException e) {
+            return failed(ref, SlideRecord.UNOPENABLE, e.toString(), fingerprint, sha256, size, mtime, now);
+        }
+    }
+
+    /** A 64×64 read at the centre of the smallest level: cheap, and it decodes at least one tile. */
+    static void probe(SlideReader reader) {
+        LevelInfo last = reader.levels().getLast();
+        int w = (int) Math.min(64, last.width());
+        int h = (int) Math.min(64, last.height());
+        long cx = (long) (last.width() / 2.0 * last.downsample());
+        long cy = (long) (last.height() / 2.0 * last.downsample());
+        reader.readRegion(new RegionRequest(cx, cy, last.level(), w, h));
+    }
+
+    private static Double objectivePower(Map<String, String> props) {
+        for (String key : new String[] {"openslide.objective-power", "aperio.AppMag"}) {
+            String v = props.get(key);
+            if (v != null) {
+                try {
+                    return Double.parseDouble(v.trim());
+                } catch (NumberFormatException ignored) {
+                    // try the next key
+                }
+            }
+        }
+        return null;
+    }
+
+    private static SlideRecord failed(SlideRef ref, String status, String reason, String fingerprint, String sha256,
+                                      Long size, Instant mtime, Instant now) {
+        return new SlideRecord(ref.slideId(), ref.path().toString(), ref.cancerCode(), fingerprint, sha256, size, mtime,
+            null, null, null, null, null, null, null, null, "missing", null, null, status, reason, null, null, null, now);
+    }
+}

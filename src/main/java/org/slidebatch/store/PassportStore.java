@@ -1,0 +1,67 @@
+package org.slidebatch.store;
+
+import java.util.List;
+import java.util.Optional;
+
+import javax.sql.DataSource;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/** The {@code compute_passport} and {@code execution_owner} tables. */
+public class PassportStore {
+
+    private final JdbcClient jdbc;
+
+    public PassportStore(DataSource dataSource) {
+        this.jdbc = JdbcClient.create(dataSource);
+    }
+
+    public void save(ComputePassport p) {
+        jdbc.sql("DELETE FROM compute_passport WHERE step_execution_id = ?").param(p.stepExecutionId()).update();
+        jdbc.sql("""
+                INSERT INTO compute_passport (step_execution_id, job_execution_id, job_name, step_name, status, host, os,
+                  cpu_model, cpu_cores, ram_bytes, gpu, jvm, library_versions, project_version, git_commit,
+                  job_parameters, parameters_hash, started_at, ended_at, wall_seconds, cpu_seconds, peak_heap_bytes,
+                  peak_rss_bytes, items_in, items_out, items_skipped, throughput_per_s, pid)
+                VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""")
+            .params(p.stepExecutionId(), p.jobExecutionId(), p.jobName(), p.stepName(), p.status(), p.host(), p.os(),
+                p.cpuModel(), p.cpuCores(), p.ramBytes(), p.gpu(), p.jvm(), p.libraryVersions(), p.projectVersion(),
+                p.gitCommit(), p.jobParameters(), p.parametersHash(), SlideStore.ts(p.startedAt()),
+                SlideStore.ts(p.endedAt()), p.wallSeconds(), p.cpuSeconds(), p.peakHeapBytes(), p.peakRssBytes(),
+                p.itemsIn(), p.itemsOut(), p.itemsSkipped(), p.throughputPerSecond(), p.pid())
+            .update();
+    }
+
+    public List<ComputePassport> findByJobExecution(long jobExecutionId) {
+        return jdbc.sql("SELECT * FROM compute_passport WHERE job_execution_id = ? ORDER BY step_execution_id")
+            .param(jobExecutionId)
+            .query((rs, i) -> new ComputePassport(rs.getLong("step_execution_id"), rs.getLong("job_execution_id"),
+                rs.getString("job_name"), rs.getString("step_name"), rs.getString("status"), rs.getString("host"),
+                rs.getString("os"), rs.getString("cpu_model"), rs.getInt("cpu_cores"), rs.getLong("ram_bytes"),
+                rs.getString("gpu"), rs.getString("jvm"), rs.getString("library_versions"),
+                rs.getString("project_version"), rs.getString("git_commit"), rs.getString("job_parameters"),
+                rs.getString("parameters_hash"), SlideStore.instant(rs.getTimestamp("started_at")),
+                SlideStore.instant(rs.getTimestamp("ended_at")), rs.getDouble("wall_seconds"),
+                rs.getDouble("cpu_seconds"), rs.getLong("peak_heap_bytes"), rs.getLong("peak_rss_bytes"),
+                rs.getLong("items_in"), rs.getLong("items_out"), rs.getLong("items_skipped"),
+                rs.getDouble("throughput_per_s"), rs.getLong("pid")))
+            .list();
+    }
+
+    /** The process that runs (or ran) a job execution. */
+    public record ExecutionOwner(long jobExecutionId, String host, long pid) {
+    }
+
+    public void saveOwner(ExecutionOwner owner) {
+        jdbc.sql("DELETE FROM execution_owner WHERE job_execution_id = ?").param(owner.jobExecutionId()).update();
+        jdbc.sql("INSERT INTO execution_owner (job_execution_id, host, pid, started_at) VALUES (?,?,?,CURRENT_TIMESTAMP)")
+            .params(owner.jobExecutionId(), owner.host(), owner.pid()).update();
+    }
+
+    public Optional<ExecutionOwner> findOwner(long jobExecutionId) {
+        return jdbc.sql("SELECT job_execution_id, host, pid FROM execution_owner WHERE job_execution_id = ?")
+            .param(jobExecutionId)
+            .query((rs, i) -> new ExecutionOwner(rs.getLong(1), rs.getString(2), rs.getLong(3)))
+            .optional();
+    }
+}
