@@ -32,6 +32,10 @@ final class RunCommand extends GlobalOptions implements java.util.concurrent.Cal
     @Option(names = {"-p", "--param"}, paramLabel = "KEY=VALUE", description = "Job parameter (repeatable), e.g. roots=/data/slides.")
     List<String> params = List.of();
 
+    @Option(names = "--config", paramLabel = "FILE.properties",
+        description = "Job parameters from a properties file (e.g. jobs-config/manifest.properties); --param wins over it.")
+    java.nio.file.Path config;
+
     @Option(names = "--new-instance", description = "Add a fresh run.id so the same parameters start a new job instance.")
     boolean newInstance;
 
@@ -43,7 +47,7 @@ final class RunCommand extends GlobalOptions implements java.util.concurrent.Cal
         if (!JobCatalog.isImplemented(jobName)) {
             throw new CliException(JobCatalog.notImplementedMessage(jobName), 1);
         }
-        JobParameters parameters = parameters(params, newInstance);
+        JobParameters parameters = parameters(withConfig(config, params), newInstance);
         try (BatchContext ctx = openContext()) {
             Job job = ctx.job(jobName);
             JobExecution last = ctx.jobRepository().getLastJobExecution(jobName, parameters);
@@ -77,6 +81,23 @@ final class RunCommand extends GlobalOptions implements java.util.concurrent.Cal
         return new CliException("refused: job '" + jobName + "' with these parameters is already running"
             + (executionId > 0 ? " as execution " + executionId : "") + " (" + owner + "); wait for it, or stop it with: slidebatch stop "
             + (executionId > 0 ? executionId : "ID"), 3);
+    }
+
+    /** Config-file entries first, then the command line's, so a --param overrides the file. */
+    static List<String> withConfig(java.nio.file.Path file, List<String> params) {
+        if (file == null) {
+            return params;
+        }
+        java.util.Properties props = new java.util.Properties();
+        try (var in = java.nio.file.Files.newBufferedReader(file)) {
+            props.load(in);
+        } catch (java.io.IOException e) {
+            throw new CliException("cannot read job config " + file + ": " + e.getMessage(), 2);
+        }
+        List<String> all = new java.util.ArrayList<>();
+        props.stringPropertyNames().stream().sorted().forEach(k -> all.add(k + "=" + props.getProperty(k)));
+        all.addAll(params);
+        return all;
     }
 
     static JobParameters parameters(List<String> raw, boolean newInstance) {

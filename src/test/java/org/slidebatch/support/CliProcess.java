@@ -1,0 +1,122 @@
+package org.slidebatch.support;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * The slidebatch CLI in a separate JVM, for process-level tests (kill -9, concurrent launches). Output lines are
+ * collected as they come so a test can wait for a progress line and then kill the process.
+ */
+public final class CliProcess implements AutoCloseable {
+
+    private final Process process;
+    private final List<String> lines = Collections.synchronizedList(new ArrayList<>());
+    private final Thread pump;
+
+    private CliProcess(Process process) {
+        this.process = process;
+        this.pump = Thread.ofPlatform().daemon().start(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    lines.add(line);
+                }
+            } catch (IOException ignored) {
+                // process killed
+            }
+        });
+    }
+
+    /** Starts {@code slidebatch ARGS} with the test classpath; {@code itemDelayMs} slows items so a test can interrupt. */
+    public static CliProcess start(long itemDelayMs, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("--enable-native-access=ALL-UNNAMED");
+        cmd.add("--sun-misc-unsafe-memory-access=allow");
+        cmd.add("-Xmx512m");
+        cmd.add("-Djava.awt.headless=true");
+        cmd.add("-Dslidebatch.debug.item-delay-ms=" + itemDelayMs);
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add("org.slidebatch.cli.SlidebatchMain");
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        return new CliProcess(pb.start());
+    }
+
+    /** Runs to completion and returns the exit code. */
+    public static CliProcess run(Duration timeout, String... args) throws IOException, InterruptedException {
+        CliProcess p = start(0, args);
+        p.waitFor(timeout);
+        return p;
+    }
+
+    public int waitFor(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("slidebatch did not finish within " + timeout + "; output:\n" + output());
+        }
+        pump.join(5000);
+        return process.exitValue();
+    }
+
+    /** Waits until a line matches; fails with the output so far if the process ends or time runs out first. */
+    public String awaitLine(Predicate<String> match, Duration timeout) throws InterruptedException {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < end) {
+            synchronized (lines) {
+                for (String l : lines) {
+                    if (match.test(l)) {
+                        return l;
+                    }
+                }
+            }
+            if (!process.isAlive()) {
+                pump.join(2000);
+                synchronized (lines) {
+                    for (String l : lines) {
+                        if (match.test(l)) {
+                            return l;
+                        }
+                    }
+                }
+                throw new AssertionError("process ended (exit " + process.exitValue() + ") before the expected line; output:\n" + output());
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("expected line not seen within " + timeout + "; output:\n" + output());
+    }
+
+    /** SIGKILL: no shutdown hooks, no finally blocks, like a crash or the OOM killer. */
+    public void kill9() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+        pump.join(5000);
+    }
+
+    public int exitCode() {
+        return process.exitValue();
+    }
+
+    public String output() {
+        synchronized (lines) {
+            return String.join("\n", lines);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            process.destroyForcibly();
+        }
+    }
+}

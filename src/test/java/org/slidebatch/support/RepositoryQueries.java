@@ -1,0 +1,66 @@
+package org.slidebatch.support;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.slidebatch.workspace.Workspace;
+
+/** Plain JDBC reads of a workspace's job repository and domain tables, for assertions after a process ended. */
+public final class RepositoryQueries {
+
+    private final String url;
+
+    public RepositoryQueries(Path workspace) {
+        this.url = new Workspace(workspace).defaultJdbcUrl();
+    }
+
+    public long count(String sql) {
+        return longs(sql).getFirst();
+    }
+
+    public List<Long> longs(String sql) {
+        List<Long> out = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            while (rs.next()) {
+                out.add(rs.getLong(1));
+            }
+        } catch (SQLException e) {
+            throw new AssertionError("query failed: " + sql, e);
+        }
+        return out;
+    }
+
+    public List<String> strings(String sql) {
+        List<String> out = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+        } catch (SQLException e) {
+            throw new AssertionError("query failed: " + sql, e);
+        }
+        return out;
+    }
+
+    /** Statuses of the job's executions, oldest first. */
+    public List<String> executionStatuses(String job) {
+        return strings("SELECT e.STATUS FROM BATCH_JOB_EXECUTION e JOIN BATCH_JOB_INSTANCE i ON e.JOB_INSTANCE_ID = i.JOB_INSTANCE_ID "
+            + "WHERE i.JOB_NAME = '" + job + "' ORDER BY e.JOB_EXECUTION_ID");
+    }
+
+    public List<Long> executionIds(String job) {
+        return longs("SELECT e.JOB_EXECUTION_ID FROM BATCH_JOB_EXECUTION e JOIN BATCH_JOB_INSTANCE i ON e.JOB_INSTANCE_ID = i.JOB_INSTANCE_ID "
+            + "WHERE i.JOB_NAME = '" + job + "' ORDER BY e.JOB_EXECUTION_ID");
+    }
+
+    /** Sum of items written by every execution of a step: equals the slide count exactly when nothing was written twice. */
+    public long totalWrites(String step) {
+        return count("SELECT COALESCE(SUM(WRITE_COUNT), 0) FROM BATCH_STEP_EXECUTION WHERE STEP_NAME = '" + step + "'");
+    }
+}
