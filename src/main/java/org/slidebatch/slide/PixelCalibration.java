@@ -52,7 +52,7 @@ public record PixelCalibration(Double mppX, Double mppY, String source) {
             return new PixelCalibration(mpp, mpp, "hamamatsu.XResolution");
         }
         Optional<Double> res = positive(props.get("tiff.XResolution"));
-        String unit = props.getOrDefault("tiff.ResolutionUnit", "").toLowerCase();
+        String unit = props.getOrDefault("tiff.ResolutionUnit", "").toLowerCase(java.util.Locale.ROOT);
         if (res.isPresent() && (unit.equals("centimeter") || unit.equals("inch"))) {
             double perUnitMicrons = unit.equals("centimeter") ? 10_000.0 : 25_400.0;
             double mppX = perUnitMicrons / res.get();

@@ -1,0 +1,93 @@
+package org.slidebatch.slide;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** Locations of the shared test slides and a bridge to openslide-python for reference pixels. */
+public final class TestSlides {
+
+    /** Debian's interpreter: the pyenv python3 on PATH has no openslide module. */
+    public static final Path SYSTEM_PYTHON = Path.of("/usr/bin/python3");
+
+    private static Boolean pythonOpenSlide;
+
+    private TestSlides() {
+    }
+
+    public static Path testdata() {
+        String prop = System.getProperty("slidebatch.testdata");
+        Path dir = prop != null ? Path.of(prop) : Path.of("..", "shared", "testdata");
+        assumeTrue(Files.isDirectory(dir), "test data not found at " + dir.toAbsolutePath()
+            + " (set -Dslidebatch.testdata)");
+        return dir.toAbsolutePath().normalize();
+    }
+
+    public static Path slide(String name) {
+        Path p = testdata().resolve("slides").resolve(name);
+        assumeTrue(Files.isRegularFile(p), "missing test slide " + p);
+        return p;
+    }
+
+    public static Path edge(String name) {
+        Path p = testdata().resolve("edge").resolve(name);
+        assumeTrue(Files.isRegularFile(p), "missing edge-case file " + p);
+        return p;
+    }
+
+    public static void assumeOpenSlide() {
+        assumeTrue(OpenSlideReader.isAvailable(), "libopenslide.so.0 is not installed (apt-get install libopenslide0)");
+    }
+
+    /** True when /usr/bin/python3 can import openslide (python3-openslide). */
+    public static synchronized boolean pythonHasOpenSlide() {
+        if (pythonOpenSlide == null) {
+            boolean ok = false;
+            if (Files.isExecutable(SYSTEM_PYTHON)) {
+                try {
+                    Process p = new ProcessBuilder(SYSTEM_PYTHON.toString(), "-c", "import openslide")
+                        .redirectErrorStream(true).start();
+                    p.getInputStream().readAllBytes();
+                    ok = p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
+                } catch (IOException e) {
+                    ok = false;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            pythonOpenSlide = ok;
+        }
+        return pythonOpenSlide;
+    }
+
+    public static void assumePythonOpenSlide() {
+        assumeTrue(pythonHasOpenSlide(),
+            SYSTEM_PYTHON + " cannot import openslide; install python3-openslide to run the pixel-parity tests");
+    }
+
+    /** Runs {@code /usr/bin/python3} with arguments; returns stdout, fails with stderr on a non-zero exit. */
+    public static String runPython(List<String> args, Path workDir) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(SYSTEM_PYTHON.toString());
+        cmd.addAll(args);
+        Path err = Files.createTempFile(workDir, "py", ".err");
+        Process p = new ProcessBuilder(cmd).directory(workDir.toFile())
+            .redirectError(err.toFile()).start();
+        byte[] out = p.getInputStream().readAllBytes();
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IllegalStateException("python timed out: " + cmd);
+        }
+        if (p.exitValue() != 0) {
+            throw new IllegalStateException("python failed (" + p.exitValue() + "): " + cmd + "\n"
+                + Files.readString(err, StandardCharsets.UTF_8));
+        }
+        return new String(out, StandardCharsets.UTF_8);
+    }
+}
