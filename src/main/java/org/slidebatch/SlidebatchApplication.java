@@ -6,6 +6,7 @@ import javax.sql.DataSource;
 
 import org.slidebatch.store.PassportStore;
 import org.slidebatch.store.SlideStore;
+import org.slidebatch.store.StageResultStore;
 import org.slidebatch.workspace.Workspace;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -27,6 +28,11 @@ public class SlidebatchApplication {
     @Bean
     SlideStore slideStore(DataSource dataSource) {
         return new SlideStore(dataSource);
+    }
+
+    @Bean
+    StageResultStore stageResultStore(DataSource dataSource) {
+        return new StageResultStore(dataSource);
     }
 
     @Bean

@@ -48,15 +48,19 @@ public final class PerSlidePartitionedStep {
     public static Step build(String name, String stageFolder, SlideTask task, JobRepository repo, PlatformTransactionManager tx,
                              SlideStore slides, PassportStore passports, Workspace workspace, PrintStream console) {
         String workerName = name + ".slides";
-        SlideIdReader reader = new SlideIdReader(workerName);
-        Step worker = new StepBuilder(workerName, repo)
-            .<String, SlideStepStatus>chunk(1)
-            .transactionManager(tx)
-            .reader(reader)
-            .processor(new TaskProcessor(name, task, slides))
-            .writer(new StatusWriter(slides))
-            .listener(new ProgressListener(reader, "slides", console))
-            .build();
+        // Each partition runs in its own thread with its own reader, processor, writer and listeners: the
+        // components hold per-partition state (reader position, progress), so they are built per step execution.
+        Step worker = new FreshComponentsStep(workerName, () -> {
+            SlideIdReader reader = new SlideIdReader(workerName);
+            return new StepBuilder(workerName, repo)
+                .<String, SlideStepStatus>chunk(1)
+                .transactionManager(tx)
+                .reader(reader)
+                .processor(new TaskProcessor(name, task, slides))
+                .writer(new StatusWriter(slides))
+                .listener(new ProgressListener(reader, "slides", console))
+                .build();
+        });
         SlidePartitioner partitioner = new SlidePartitioner(slides);
         SimpleAsyncTaskExecutor executor = new SimpleAsyncTaskExecutor(name + "-");
         return new StepBuilder(name, repo)
@@ -82,6 +86,20 @@ public final class PerSlidePartitionedStep {
             return n;
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("workers must be a positive integer, got '" + w + "'");
+        }
+    }
+
+    /** A worker step that builds fresh components for every execution (one per partition). */
+    record FreshComponentsStep(String name, java.util.function.Supplier<Step> factory) implements Step {
+
+        @Override
+        public String getName() {
+            return name;
+        }
+
+        @Override
+        public void execute(StepExecution stepExecution) throws org.springframework.batch.core.job.JobInterruptedException {
+            factory.get().execute(stepExecution);
         }
     }
 
@@ -179,7 +197,7 @@ public final class PerSlidePartitionedStep {
         private final SlideTask task;
         private final SlideStore slides;
         private final long debugDelayMs = Long.getLong("slidebatch.debug.item-delay-ms", 0);
-        private final ThreadLocal<StepExecution> execution = new ThreadLocal<>();
+        private StepExecution execution;
 
         TaskProcessor(String stepName, SlideTask task, SlideStore slides) {
             this.stepName = stepName;
@@ -189,7 +207,7 @@ public final class PerSlidePartitionedStep {
 
         @Override
         public void beforeStep(StepExecution se) {
-            execution.set(se);
+            execution = se;
             task.open(se.getJobParameters());
         }
 
@@ -198,7 +216,7 @@ public final class PerSlidePartitionedStep {
             if (debugDelayMs > 0) {
                 Thread.sleep(debugDelayMs); // lets process-level crash tests kill the JVM mid-step
             }
-            StepExecution se = execution.get();
+            StepExecution se = execution;
             SlideRecord slide = slides.find(slideId).orElse(null);
             SlideOutcome outcome;
             if (slide == null || !slide.isOk()) {

@@ -29,7 +29,7 @@ final class SlidesCommand extends GlobalOptions implements Callable<Integer> {
             Map<String, SlideRow> rows = new LinkedHashMap<>();
             for (SlideRecord s : ctx.slides().findAll()) {
                 rows.put(s.slideId(), new SlideRow(s.slideId(), s.path(), s.status(), s.mppX(), new LinkedHashMap<>(),
-                    s.isOk() ? (s.mppMissing() ? "mpp_missing" : null) : s.error()));
+                    s.isOk() ? null : s.error()));
             }
             TreeSet<String> stepNames = new TreeSet<>();
             for (SlideStepStatus st : ctx.slides().findStepStatuses()) {
@@ -61,8 +61,11 @@ final class SlidesCommand extends GlobalOptions implements Callable<Integer> {
                     int colon = st.indexOf(':');
                     line.append(String.format(" %-16s", colon > 0 ? st.substring(0, colon) : st));
                     if (colon > 0 && reason == null) {
-                        reason = st.substring(colon + 1).trim();
+                        reason = s + ": " + st.substring(colon + 1).trim();
                     }
+                }
+                if (reason == null && "ok".equals(r.manifestStatus()) && r.mpp() == null) {
+                    reason = "mpp_missing";
                 }
                 System.out.println(line.append("  ").append(Text.oneLine(reason, 120)));
             }

@@ -14,8 +14,8 @@ public final class JobCatalog {
 
     static {
         PLANNED.put("manifest", null);
-        PLANNED.put("qc", "QC (tissue %, blur, pen marks) — issue 3");
-        PLANNED.put("segment", "CLAM tissue segmentation — issue 3");
+        PLANNED.put("qc", null);
+        PLANNED.put("segment", null);
         PLANNED.put("tile", "two-scale token tiling — issue 4");
         PLANNED.put("grid", "CLAM/GPFM full-grid coordinates — issue 4");
         PLANNED.put("features", "ConvNeXt-Tiny features — issue 5");

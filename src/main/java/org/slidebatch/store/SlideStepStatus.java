@@ -9,4 +9,6 @@ public record SlideStepStatus(String slideId, String stepName, String status, St
     public static final String DONE = "done";
     public static final String SKIPPED = "skipped";
     public static final String FAILED = "failed";
+    /** Processed, and excluded from later stages by this step's decision (QC); the reason says why. */
+    public static final String EXCLUDED = "excluded";
 }

@@ -71,18 +71,26 @@ public class SlideStore {
             .update();
     }
 
+    public Optional<SlideStepStatus> findStepStatus(String slideId, String stepName) {
+        return jdbc.sql("SELECT * FROM slide_step_status WHERE slide_id = ? AND step_name = ?")
+            .param(slideId).param(stepName).query(SlideStore::stepStatus).optional();
+    }
+
     public List<SlideStepStatus> findStepStatuses() {
         return jdbc.sql("SELECT * FROM slide_step_status ORDER BY slide_id, updated_at, step_name")
-            .query((rs, i) -> new SlideStepStatus(rs.getString("slide_id"), rs.getString("step_name"),
-                rs.getString("status"), rs.getString("reason"), rs.getString("fingerprint"),
-                nullableLong(rs, "job_execution_id"), nullableLong(rs, "step_execution_id"),
-                instant(rs.getTimestamp("updated_at"))))
+            .query(SlideStore::stepStatus)
             .list();
     }
 
     public long countStepStatuses(String stepName, long jobExecutionIdAtLeast) {
         return jdbc.sql("SELECT COUNT(*) FROM slide_step_status WHERE step_name = ? AND job_execution_id >= ?")
             .param(stepName).param(jobExecutionIdAtLeast).query(Long.class).single();
+    }
+
+    static SlideStepStatus stepStatus(ResultSet rs, int row) throws SQLException {
+        return new SlideStepStatus(rs.getString("slide_id"), rs.getString("step_name"), rs.getString("status"),
+            rs.getString("reason"), rs.getString("fingerprint"), nullableLong(rs, "job_execution_id"),
+            nullableLong(rs, "step_execution_id"), instant(rs.getTimestamp("updated_at")));
     }
 
     static SlideRecord slide(ResultSet rs, int row) throws SQLException {

@@ -1,0 +1,38 @@
+package org.slidebatch.jobs;
+
+import org.slidebatch.manifest.ManifestParameters;
+import org.slidebatch.qc.QcStepConfiguration;
+import org.slidebatch.store.PassportStore;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.parameters.InvalidJobParametersException;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.Step;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** Job {@code qc}: [manifest steps when roots are given] → qc → qc.export. */
+@Configuration(proxyBeanMethods = false)
+public class QcJobConfiguration {
+
+    public static final String JOB_NAME = "qc";
+
+    @Bean
+    Job qcJob(JobRepository repo, PassportStore passports,
+              @Qualifier("manifestScanStep") Step scan, @Qualifier("manifestRecordStep") Step record,
+              @Qualifier("manifestExportStep") Step export, @Qualifier("qcStep") Step qc,
+              @Qualifier("qcExportStep") Step qcExport) {
+        return StageJobFlow.build(JOB_NAME, repo, passports, parameters -> {
+            try {
+                if (parameters.getString("roots") != null) {
+                    ManifestParameters.from(parameters);
+                }
+                QcStepConfiguration.thresholds(parameters);
+                QcStepConfiguration.penRules(parameters);
+                org.slidebatch.batch.PerSlidePartitionedStep.workers(parameters);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidJobParametersException(e.getMessage());
+            }
+        }, scan, record, export, qc, qcExport);
+    }
+}

@@ -1,0 +1,39 @@
+package org.slidebatch.jobs;
+
+import org.slidebatch.store.PassportStore;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.builder.JobBuilder;
+import org.springframework.batch.core.job.flow.FlowExecutionStatus;
+import org.springframework.batch.core.job.flow.JobExecutionDecider;
+import org.springframework.batch.core.job.parameters.JobParametersValidator;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.Step;
+
+/**
+ * The shape of a stage job: with {@code roots} it first runs the manifest steps on them; without, it works on the
+ * workspace's manifest (SPEC §9: "every job takes roots, or runs on the manifest of the same workspace").
+ */
+final class StageJobFlow {
+
+    static final String DECIDER = "manifest.needed";
+
+    private StageJobFlow() {
+    }
+
+    static Job build(String name, JobRepository repo, PassportStore passports, JobParametersValidator validator,
+                     Step scan, Step record, Step export, Step... stageSteps) {
+        JobExecutionDecider manifestNeeded = (jobExecution, stepExecution) ->
+            new FlowExecutionStatus(jobExecution.getJobParameters().getString("roots") != null ? "SCAN" : "WORKSPACE");
+        var flow = new JobBuilder(name, repo)
+            .validator(validator)
+            .listener(new ExecutionOwnerListener(passports))
+            .start(manifestNeeded)
+            .on("SCAN").to(scan).next(record).next(export).next(stageSteps[0])
+            .from(manifestNeeded).on("WORKSPACE").to(stageSteps[0]);
+        var last = flow.from(stageSteps[0]);
+        for (int i = 1; i < stageSteps.length; i++) {
+            last = last.next(stageSteps[i]);
+        }
+        return last.end().build();
+    }
+}

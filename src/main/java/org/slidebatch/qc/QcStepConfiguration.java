@@ -1,0 +1,234 @@
+package org.slidebatch.qc;
+
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import com.jerolba.carpet.CarpetWriter;
+import com.jerolba.carpet.ColumnNamingStrategy;
+
+import org.slidebatch.batch.PassportListener;
+import org.slidebatch.batch.PerSlidePartitionedStep;
+import org.slidebatch.batch.SlideOutcome;
+import org.slidebatch.batch.SlideTask;
+import org.slidebatch.figures.Charts;
+import org.slidebatch.slide.OpenSlideReader;
+import org.slidebatch.slide.RgbImage;
+import org.slidebatch.slide.SlideReader;
+import org.slidebatch.store.PassportStore;
+import org.slidebatch.store.QcRow;
+import org.slidebatch.store.SlideRecord;
+import org.slidebatch.store.SlideStepStatus;
+import org.slidebatch.store.SlideStore;
+import org.slidebatch.store.StageResultStore;
+import org.slidebatch.workspace.AtomicFiles;
+import org.slidebatch.workspace.Workspace;
+import org.springframework.batch.core.job.parameters.JobParameters;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.Step;
+import org.springframework.batch.core.step.builder.StepBuilder;
+import org.springframework.batch.infrastructure.repeat.RepeatStatus;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.transaction.PlatformTransactionManager;
+
+/**
+ * Steps {@code qc} (per slide, partitioned: metrics on a ≤1024 px thumbnail, decision, overlay) and {@code qc.export}
+ * (qc_metrics.parquet/.csv, exclusions.csv, figures). An excluded slide's status is {@code excluded} with every
+ * reason; later stages skip it and {@code slidebatch slides} shows why.
+ */
+@Configuration(proxyBeanMethods = false)
+public class QcStepConfiguration {
+
+    public static final String STEP = "qc";
+    public static final String EXPORT_STEP = "qc.export";
+    public static final String STAGE_FOLDER = "qc";
+    public static final int THUMB_MAX_SIDE = 1024;
+    static final List<String> THRESHOLD_KEYS = List.of("min_tissue_pct", "max_white_pct", "min_blur_var", "max_pen_pct");
+
+    @Bean
+    Step qcStep(JobRepository repo, PlatformTransactionManager tx, SlideStore slides, StageResultStore results,
+                PassportStore passports, Workspace workspace) {
+        return PerSlidePartitionedStep.build(STEP, STAGE_FOLDER, new QcTask(workspace, results), repo, tx, slides,
+            passports, workspace, System.out);
+    }
+
+    @Bean
+    Step qcExportStep(JobRepository repo, PlatformTransactionManager tx, SlideStore slides, StageResultStore results,
+                      PassportStore passports, Workspace workspace) {
+        return new StepBuilder(EXPORT_STEP, repo)
+            .tasklet((contribution, chunk) -> {
+                List<String> ids = slides.findStepStatuses().stream()
+                    .filter(s -> s.stepName().equals(STEP) && s.jobExecutionId() != null)
+                    .filter(s -> s.status().equals(SlideStepStatus.DONE) || s.status().equals(SlideStepStatus.EXCLUDED))
+                    .map(SlideStepStatus::slideId).toList();
+                List<QcRow> rows = results.findQc(ids);
+                Map<String, SlideRecord> bySlide = slides.findAll().stream()
+                    .collect(Collectors.toMap(SlideRecord::slideId, Function.identity()));
+                writeOutputs(workspace, rows, bySlide);
+                contribution.incrementWriteCount(rows.size());
+                long excluded = rows.stream().filter(QcRow::excluded).count();
+                System.out.printf("[%s] %d slides, %d excluded -> %s%n", EXPORT_STEP, rows.size(), excluded,
+                    workspace.stage(STAGE_FOLDER).resolve("qc_metrics.parquet"));
+                return RepeatStatus.FINISHED;
+            }, tx)
+            .listener(new PassportListener(passports, workspace, STAGE_FOLDER))
+            .build();
+    }
+
+    public static QcThresholds thresholds(JobParameters p) {
+        Map<String, String> m = new TreeMap<>();
+        for (String k : THRESHOLD_KEYS) {
+            String v = p.getString(k);
+            if (v != null) {
+                m.put(k, v);
+            }
+        }
+        return QcThresholds.fromMap(m);
+    }
+
+    /**
+     * Parameter {@code pen_rules}: comma-separated {@link PenRule} names whose masks are united (default
+     * {@code openslidefm}, OpenSlideFM's hue window, which also counts strongly eosinophilic tissue as ink).
+     */
+    public static List<PenRule> penRules(JobParameters p) {
+        String raw = p.getString("pen_rules", "openslidefm");
+        List<PenRule> rules = new ArrayList<>();
+        for (String name : raw.split(",")) {
+            String n = name.trim().toUpperCase(java.util.Locale.ROOT).replace('-', '_');
+            try {
+                rules.add(PenRule.valueOf(n));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("pen_rules: unknown rule '" + name.trim() + "' (rules: "
+                    + java.util.Arrays.stream(PenRule.values()).map(r -> r.name().toLowerCase(java.util.Locale.ROOT)).toList() + ")");
+            }
+        }
+        if (rules.isEmpty()) {
+            throw new IllegalArgumentException("pen_rules must name at least one rule");
+        }
+        return rules;
+    }
+
+    static QcMasks masks(RgbImage thumb, List<PenRule> rules) {
+        QcMasks first = QualityMetrics.masks(thumb, rules.getFirst());
+        if (rules.size() == 1) {
+            return first;
+        }
+        byte[] pen = first.pen().clone();
+        for (PenRule rule : rules.subList(1, rules.size())) {
+            byte[] more = QualityMetrics.penMask(first, rule);
+            for (int i = 0; i < pen.length; i++) {
+                pen[i] = (byte) (pen[i] | more[i]);
+            }
+        }
+        return new QcMasks(first.width(), first.height(), first.hsv(), first.gray(), first.tissue(), first.white(), pen,
+            rules.getFirst());
+    }
+
+    /** One row of qc_metrics.parquet (OpenSlideFM's columns). */
+    public record QcTableRow(String slideId, String cancerCode, String path, double tissuePct, double whitePct,
+                             double penPct, double blurVar, double brightnessMean, double saturationMean, boolean excluded,
+                             String reasons, String overlay) {
+    }
+
+    static void writeOutputs(Workspace ws, List<QcRow> rows, Map<String, SlideRecord> slides) throws IOException {
+        List<QcTableRow> table = new ArrayList<>();
+        for (QcRow r : rows) {
+            SlideRecord s = slides.get(r.slideId());
+            table.add(new QcTableRow(r.slideId(), s == null ? "UNKNOWN" : s.cancerCode(), s == null ? null : s.path(),
+                r.tissuePct(), r.whitePct(), r.penPct(), r.blurVar(), r.brightnessMean(), r.saturationMean(), r.excluded(),
+                r.reasons(), r.overlayPath()));
+        }
+        Path dir = ws.stage(STAGE_FOLDER);
+        AtomicFiles.write(dir.resolve("qc_metrics.parquet"), out -> {
+            try (CarpetWriter<QcTableRow> w = new CarpetWriter.Builder<>(out, QcTableRow.class)
+                .withColumnNamingStrategy(ColumnNamingStrategy.SNAKE_CASE).build()) {
+                w.write(table);
+            }
+        });
+        String header = "slide_id,cancer_code,path,tissue_pct,white_pct,pen_pct,blur_var,brightness_mean,saturation_mean,excluded,reasons,overlay\n";
+        AtomicFiles.write(dir.resolve("qc_metrics.csv"), out -> writeCsv(out, header, table, false));
+        AtomicFiles.write(dir.resolve("exclusions.csv"), out -> writeCsv(out, header, table, true));
+        Map<String, double[]> byCode = new TreeMap<>();
+        for (QcTableRow r : table) {
+            double[] c = byCode.computeIfAbsent(r.cancerCode(), k -> new double[2]);
+            c[0] += r.excluded() ? 1 : 0;
+            c[1] += 1;
+        }
+        Map<String, Double> rate = new TreeMap<>();
+        byCode.forEach((k, v) -> rate.put(k, 100.0 * v[0] / v[1]));
+        Path fig = ws.figures();
+        Charts.histogram(fig.resolve("qc_tissue_pct.png"), "Tissue fraction (exclude < min_tissue_pct)", "tissue fraction",
+            table.stream().map(QcTableRow::tissuePct).toList(), 40);
+        Charts.histogram(fig.resolve("qc_blur_distribution.png"), "Blur: Laplacian variance over tissue (exclude < min_blur_var)",
+            "Laplacian variance", table.stream().map(QcTableRow::blurVar).toList(), 40);
+        Charts.histogram(fig.resolve("qc_white_distribution.png"), "White fraction (exclude > max_white_pct)", "white fraction",
+            table.stream().map(QcTableRow::whitePct).toList(), 40);
+        Charts.bars(fig.resolve("qc_exclusion_by_cancer.png"), "QC exclusions by cancer code", "cancer code", "% excluded", rate);
+    }
+
+    private static void writeCsv(java.io.OutputStream out, String header, List<QcTableRow> rows, boolean excludedOnly) throws IOException {
+        Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
+        w.write(header);
+        for (QcTableRow r : rows) {
+            if (excludedOnly && !r.excluded()) {
+                continue;
+            }
+            w.write(String.join(",", csv(r.slideId()), csv(r.cancerCode()), csv(r.path()), num(r.tissuePct()),
+                num(r.whitePct()), num(r.penPct()), num(r.blurVar()), num(r.brightnessMean()), num(r.saturationMean()),
+                r.excluded() ? "1" : "0", csv(r.reasons()), csv(r.overlay())) + "\n");
+        }
+        w.flush();
+    }
+
+    private static String num(double d) {
+        return Double.toString(d);
+    }
+
+    private static String csv(String s) {
+        if (s == null) {
+            return "";
+        }
+        return s.contains(",") || s.contains("\"") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
+    }
+
+    static final class QcTask implements SlideTask {
+
+        private final Workspace workspace;
+        private final StageResultStore results;
+
+        QcTask(Workspace workspace, StageResultStore results) {
+            this.workspace = workspace;
+            this.results = results;
+        }
+
+        @Override
+        public SlideOutcome process(SlideRecord slide, JobParameters parameters) throws IOException {
+            QcThresholds t = thresholds(parameters);
+            String penNote = ";pen_rules=" + parameters.getString("pen_rules", "openslidefm");
+            RgbImage thumb;
+            try (SlideReader reader = OpenSlideReader.open(Path.of(slide.path()))) {
+                thumb = reader.thumbnail(THUMB_MAX_SIDE);
+            }
+            QcMasks masks = masks(thumb, penRules(parameters));
+            QcMetrics m = QualityMetrics.compute(masks);
+            List<String> reasons = QcDecision.reasons(m, t);
+            Path overlay = workspace.stage(STAGE_FOLDER).resolve("overlays").resolve(slide.slideId() + "_overlay.png");
+            QcOverlay.writePng(overlay, QcOverlay.render(thumb, masks));
+            String joined = String.join(";", reasons);
+            results.saveQc(new QcRow(slide.slideId(), slide.fingerprint(), thumb.width(), thumb.height(), m.tissuePct(),
+                m.whitePct(), m.penPct(), m.blurVar(), m.brightnessMean(), m.saturationMean(), !reasons.isEmpty(), joined,
+                t + penNote, overlay.toString(), null, Instant.now()));
+            return reasons.isEmpty() ? SlideOutcome.done() : new SlideOutcome(SlideStepStatus.EXCLUDED, joined);
+        }
+    }
+}

@@ -1,0 +1,144 @@
+package org.slidebatch.qc;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slidebatch.slide.RgbImage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+import static org.assertj.core.api.Assertions.within;
+
+/**
+ * OpenSlideFM NB03's metrics re-implemented with PIL + NumPy (as in the notebook) on the same pixels must
+ * give identical fractions and means, blur variance within 1e-3 relative, and byte-identical PIL planes
+ * and overlay. Skipped when Debian's {@code /usr/bin/python3} with PIL and numpy is missing.
+ */
+class PythonParityTest {
+
+    /** argv: raw RGB file, width, height, output dir. Prints the metrics, one repr per line. */
+    private static final String NB03 = """
+        import sys
+        import numpy as np
+        from PIL import Image
+        raw, w, h, out = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+        img = Image.frombytes('RGB', (w, h), open(raw, 'rb').read())
+        hsv = np.array(img.convert('HSV'))
+        H, S, V = hsv[..., 0], hsv[..., 1], hsv[..., 2]
+        tissue = (S >= 20) & (V < 230)
+        white = (V >= 230) & (S <= 30)
+        pen = (H >= 170) & (H <= 255) & (S >= 60)
+        gray = np.asarray(img.convert('L'), dtype=np.float32)
+        p = np.pad(gray, 1, mode='reflect')
+        lap = -4 * p[1:-1, 1:-1] + p[:-2, 1:-1] + p[2:, 1:-1] + p[1:-1, :-2] + p[1:-1, 2:]
+        blur = float(np.var(lap[tissue])) if tissue.any() else 0.0
+        if tissue.any():
+            bm, sm = float(V[tissue].mean()), float(S[tissue].mean())
+        else:
+            bm, sm = float(V.mean()), float(S.mean())
+        arr = np.asarray(img)
+        ov = arr.copy()
+        ov[tissue] = (0.35 * arr[tissue] + 0.65 * np.array([255, 0, 0])).astype(np.uint8)
+        open(out + '/hsv.raw', 'wb').write(hsv.tobytes())
+        open(out + '/l.raw', 'wb').write(img.convert('L').tobytes())
+        open(out + '/overlay.raw', 'wb').write(ov.tobytes())
+        for v in (float(tissue.mean()), float(white.mean()), float(pen.mean()), blur, bm, sm):
+            print(repr(v))
+        """;
+
+    /** argv: raw RGB file, width, height, output dir. Writes Pillow's HSV and L planes. */
+    private static final String PLANES = """
+        import sys
+        from PIL import Image
+        raw, w, h, out = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+        img = Image.frombytes('RGB', (w, h), open(raw, 'rb').read())
+        open(out + '/hsv.raw', 'wb').write(img.convert('HSV').tobytes())
+        open(out + '/l.raw', 'wb').write(img.convert('L').tobytes())
+        """;
+
+    @TempDir
+    Path dir;
+
+    @BeforeEach
+    void needsPil() {
+        PythonPil.assumeAvailable();
+    }
+
+    @Test
+    void syntheticThumbnailMatchesOpenSlideFm() throws Exception {
+        assertNb03Parity(TestImages.synthetic(517, 389, 42));
+    }
+
+    @Test
+    void randomNoiseMatchesOpenSlideFm() throws Exception {
+        byte[] rgb = new byte[301 * 203 * 3];
+        new java.util.Random(1234).nextBytes(rgb);
+        assertNb03Parity(new RgbImage(301, 203, rgb));
+    }
+
+    @Test
+    void tissueFreeImageMatchesOpenSlideFm() throws Exception {
+        RgbImage img = TestImages.checkerboard(33, 21, 2, TestImages.WHITE, new int[] {90, 90, 90});
+        QcMetrics m = assertNb03Parity(img);
+        assertThat(m.blurVar()).isZero();
+    }
+
+    /** Pillow's HSV and L conversions, every one of the 2^24 RGB colours. */
+    @Test
+    void pillowColourConversionsOverTheWholeRgbCube() throws Exception {
+        int w = 4096;
+        int h = 4096;
+        byte[] rgb = new byte[w * h * 3];
+        for (int c = 0, i = 0; c < (1 << 24); c++, i += 3) {
+            rgb[i] = (byte) (c >> 16);
+            rgb[i + 1] = (byte) (c >> 8);
+            rgb[i + 2] = (byte) c;
+        }
+        Path raw = dir.resolve("cube.raw");
+        Files.write(raw, rgb);
+        PythonPil.run(dir, PLANES, raw.toString(), "" + w, "" + h, dir.toString());
+        assertSameBytes("HSV", PilColor.rgbToHsv(rgb), Files.readAllBytes(dir.resolve("hsv.raw")), rgb, 3);
+        assertSameBytes("L", PilColor.rgbToL(rgb), Files.readAllBytes(dir.resolve("l.raw")), rgb, 1);
+    }
+
+    private QcMetrics assertNb03Parity(RgbImage img) throws Exception {
+        Path raw = dir.resolve("thumb.raw");
+        Files.write(raw, img.rgb());
+        String[] lines = PythonPil.run(dir, NB03, raw.toString(), "" + img.width(), "" + img.height(), dir.toString())
+            .strip().split("\\R");
+        assertThat(lines).hasSize(6);
+        double[] py = Arrays.stream(lines).mapToDouble(Double::parseDouble).toArray();
+
+        QcMasks masks = QualityMetrics.masks(img);
+        QcMetrics m = QualityMetrics.compute(masks);
+        assertSameBytes("HSV", masks.hsv(), Files.readAllBytes(dir.resolve("hsv.raw")), img.rgb(), 3);
+        assertSameBytes("L", masks.gray(), Files.readAllBytes(dir.resolve("l.raw")), img.rgb(), 1);
+        assertThat(m.tissuePct()).as("tissue_pct").isEqualTo(py[0]);
+        assertThat(m.whitePct()).as("white_pct").isEqualTo(py[1]);
+        assertThat(m.penPct()).as("pen_pct").isEqualTo(py[2]);
+        if (py[3] == 0.0) {
+            assertThat(m.blurVar()).as("blur_var").isZero();
+        } else {
+            assertThat(m.blurVar()).as("blur_var").isCloseTo(py[3], within(Math.abs(py[3]) * 1e-3));
+        }
+        assertThat(m.brightnessMean()).as("brightness_mean").isCloseTo(py[4], within(1e-9 * Math.max(1, py[4])));
+        assertThat(m.saturationMean()).as("saturation_mean").isCloseTo(py[5], within(1e-9 * Math.max(1, py[5])));
+        assertThat(QcOverlay.renderTissueOnly(img, masks).rgb()).as("overlay")
+            .isEqualTo(Files.readAllBytes(dir.resolve("overlay.raw")));
+        return m;
+    }
+
+    private static void assertSameBytes(String what, byte[] ours, byte[] pil, byte[] rgb, int channels) {
+        assertThat(ours).as(what + " length").hasSameSizeAs(pil);
+        int mismatch = Arrays.mismatch(ours, pil);
+        if (mismatch >= 0) {
+            int p = mismatch / channels;
+            fail("%s differs from Pillow at pixel %d, RGB (%d, %d, %d): ours %d, Pillow %d", what, p,
+                rgb[3 * p] & 0xff, rgb[3 * p + 1] & 0xff, rgb[3 * p + 2] & 0xff, ours[mismatch] & 0xff, pil[mismatch] & 0xff);
+        }
+    }
+}
