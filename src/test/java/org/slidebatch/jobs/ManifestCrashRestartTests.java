@@ -63,7 +63,8 @@ class ManifestCrashRestartTests {
         RepositoryQueries db = new RepositoryQueries(crashed);
         assertThat(db.executionStatuses("manifest")).containsExactly("STARTED");
         long recordedBeforeRestart = db.count("SELECT COUNT(*) FROM slide");
-        assertThat(recordedBeforeRestart).isBetween(60L, (long) SLIDES - 1);
+        // Killed mid-step: progress is printed before the chunk commits, so up to one chunk may be lost (and redone).
+        assertThat(recordedBeforeRestart).isBetween(40L, (long) SLIDES - 1);
         long execution = db.executionIds("manifest").getFirst();
 
         CliProcess restart = CliProcess.run(LONG, "--workspace", crashed.toString(), "restart", Long.toString(execution));
@@ -106,7 +107,8 @@ class ManifestCrashRestartTests {
     void secondLaunchOfARunningInstanceIsRefusedAndStopFromAnotherProcessStopsIt() throws Exception {
         Path ws = tmp.resolve("ws-concurrent");
         String[] run = {"--workspace", ws.toString(), "run", "manifest", "--param", "roots=" + cohort};
-        try (CliProcess first = CliProcess.start(30, run)) {
+        // Slow items (100 ms each: 20 s in all) leave time for two more JVMs to start while the first one runs.
+        try (CliProcess first = CliProcess.start(100, run)) {
             first.awaitLine(l -> progressAtLeast(l, 20), LONG);
 
             CliProcess second = CliProcess.run(LONG, run);

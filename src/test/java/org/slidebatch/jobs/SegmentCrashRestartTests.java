@@ -58,7 +58,7 @@ class SegmentCrashRestartTests {
         RepositoryQueries db = new RepositoryQueries(crashed);
         assertThat(db.executionStatuses("segment")).containsExactly("STARTED");
         long done = db.count("SELECT COUNT(*) FROM slide_step_status WHERE step_name = 'segment'");
-        assertThat(done).isBetween(20L, (long) SLIDES - 1);
+        assertThat(done).isBetween(10L, (long) SLIDES - 1);
 
         long execution = db.executionIds("segment").getFirst();
         CliProcess restart = CliProcess.run(LONG, "--workspace", crashed.toString(), "restart", Long.toString(execution));
