@@ -65,6 +65,40 @@ public final class TissueOutputs {
         return sb.toString();
     }
 
+    /**
+     * Reads back the contours a {@link #writeGeoJson} file holds (later stages build their patch grids from them):
+     * outer ring and holes per Polygon, closing points dropped, so it round-trips to the written contours.
+     */
+    public static List<TissueContour> readContours(Path geojson) throws IOException {
+        tools.jackson.databind.JsonNode root;
+        try {
+            root = tools.jackson.databind.json.JsonMapper.builder().build().readTree(geojson.toFile());
+        } catch (tools.jackson.core.JacksonException e) {
+            throw new IOException(geojson + ": not valid GeoJSON: " + e.getOriginalMessage(), e);
+        }
+        List<TissueContour> out = new java.util.ArrayList<>();
+        for (tools.jackson.databind.JsonNode feature : root.path("features")) {
+            tools.jackson.databind.JsonNode geometry = feature.path("geometry");
+            if (!"Polygon".equals(geometry.path("type").asString())) {
+                throw new IOException(geojson + ": expected Polygon geometries, found " + geometry.path("type"));
+            }
+            List<int[][]> rings = new java.util.ArrayList<>();
+            for (tools.jackson.databind.JsonNode ring : geometry.path("coordinates")) {
+                int n = ring.size() - 1; // the closing point repeats the first
+                int[][] pts = new int[Math.max(n, 0)][];
+                for (int i = 0; i < n; i++) {
+                    pts[i] = new int[] {ring.get(i).get(0).asInt(), ring.get(i).get(1).asInt()};
+                }
+                rings.add(pts);
+            }
+            if (rings.isEmpty()) {
+                throw new IOException(geojson + ": Polygon without rings");
+            }
+            out.add(new TissueContour(rings.getFirst(), rings.subList(1, rings.size())));
+        }
+        return out;
+    }
+
     /** The seg-level mask as an 8-bit greyscale PNG (0 background, 255 tissue). */
     public static void writeMaskPng(Path target, TissueSegmentation seg) throws IOException {
         BufferedImage image = new BufferedImage(seg.maskWidth(), seg.maskHeight(), BufferedImage.TYPE_BYTE_GRAY);

@@ -73,6 +73,25 @@ class TissueOutputsTest {
     }
 
     @Test
+    void contoursReadBackEqualTheWrittenOnes(@TempDir Path dir) throws Exception {
+        TissueSegmentation seg = twoRegions();
+        Path file = dir.resolve("t.geojson");
+        TissueOutputs.writeGeoJson(file, seg);
+        List<TissueContour> back = TissueOutputs.readContours(file);
+        assertThat(back).hasSize(seg.contours().size());
+        for (int i = 0; i < back.size(); i++) {
+            assertThat(back.get(i).outer()).isDeepEqualTo(seg.contours().get(i).outer());
+            assertThat(back.get(i).holes()).hasSize(seg.contours().get(i).holes().size());
+            for (int h = 0; h < back.get(i).holes().size(); h++) {
+                assertThat(back.get(i).holes().get(h)).isDeepEqualTo(seg.contours().get(i).holes().get(h));
+            }
+        }
+        Files.writeString(dir.resolve("bad.geojson"), "{not json");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> TissueOutputs.readContours(dir.resolve("bad.geojson")))
+            .isInstanceOf(java.io.IOException.class).hasMessageContaining("bad.geojson");
+    }
+
+    @Test
     void noTissueWritesAnEmptyFeatureCollection(@TempDir Path dir) throws Exception {
         TissueSegmentation seg = ClamSegmenter.segmentImage("blank", TestImages.filled(50, 40, WHITE),
             ClamPresets.resolve("clam-tcga", Map.of()));
