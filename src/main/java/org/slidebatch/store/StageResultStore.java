@@ -59,4 +59,42 @@ public class StageResultStore {
                 SlideStore.instant(rs.getTimestamp("recorded_at"))))
             .list();
     }
+
+    public void saveTileSummary(TileSummaryRow r) {
+        jdbc.sql("DELETE FROM tile_summary WHERE slide_id = ? AND scale_um_per_px = ?")
+            .param(r.slideId()).param(r.scaleUmPerPx()).update();
+        jdbc.sql("""
+                INSERT INTO tile_summary (slide_id, scale_um_per_px, fingerprint, level, approx_mpp, candidates, tiles, seed,
+                  path, recorded_at) VALUES (?,?,?,?,?,?,?,?,?,?)""")
+            .params(r.slideId(), r.scaleUmPerPx(), r.fingerprint(), r.level(), r.approxMpp(), r.candidates(), r.tiles(),
+                r.seed(), r.path(), SlideStore.ts(r.recordedAt()))
+            .update();
+    }
+
+    public List<TileSummaryRow> findTileSummaries() {
+        return jdbc.sql("SELECT * FROM tile_summary ORDER BY slide_id, scale_um_per_px")
+            .query((rs, i) -> new TileSummaryRow(rs.getString("slide_id"), rs.getDouble("scale_um_per_px"),
+                rs.getString("fingerprint"), rs.getInt("level"), rs.getDouble("approx_mpp"), rs.getInt("candidates"),
+                rs.getInt("tiles"), rs.getLong("seed"), rs.getString("path"), SlideStore.instant(rs.getTimestamp("recorded_at"))))
+            .list();
+    }
+
+    public void saveGridSummary(GridSummaryRow r) {
+        jdbc.sql("DELETE FROM grid_summary WHERE slide_id = ?").param(r.slideId()).update();
+        jdbc.sql("""
+                INSERT INTO grid_summary (slide_id, fingerprint, patch_size, step_size, patch_level, contour_fn, use_padding,
+                  patches, parquet_path, h5_path, recorded_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)""")
+            .params(r.slideId(), r.fingerprint(), r.patchSize(), r.stepSize(), r.patchLevel(), r.contourFn(),
+                r.usePadding(), r.patches(), r.parquetPath(), r.h5Path(), SlideStore.ts(r.recordedAt()))
+            .update();
+    }
+
+    public List<GridSummaryRow> findGridSummaries() {
+        return jdbc.sql("SELECT * FROM grid_summary ORDER BY slide_id")
+            .query((rs, i) -> new GridSummaryRow(rs.getString("slide_id"), rs.getString("fingerprint"),
+                rs.getInt("patch_size"), rs.getInt("step_size"), rs.getInt("patch_level"), rs.getString("contour_fn"),
+                rs.getBoolean("use_padding"), rs.getInt("patches"), rs.getString("parquet_path"), rs.getString("h5_path"),
+                SlideStore.instant(rs.getTimestamp("recorded_at"))))
+            .list();
+    }
 }
