@@ -17,8 +17,20 @@ final class BatchContext implements AutoCloseable {
 
     private final ConfigurableApplicationContext context;
 
-    private BatchContext(ConfigurableApplicationContext context) {
+    private final String location;
+
+    private BatchContext(ConfigurableApplicationContext context, String location) {
         this.context = context;
+        this.location = location;
+    }
+
+    /** The job execution with this id, or a one-line error naming the repository. */
+    org.springframework.batch.core.job.JobExecution execution(long id) {
+        var e = jobRepository().getJobExecution(id);
+        if (e == null) {
+            throw new CliException("no job execution " + id + " in " + location);
+        }
+        return e;
     }
 
     static BatchContext open(Workspace workspace, String jdbcUrl) {
@@ -33,7 +45,7 @@ final class BatchContext implements AutoCloseable {
                 .properties(Map.of("slidebatch.workspace", workspace.root().toString(), "slidebatch.db-url", url))
                 .logStartupInfo(false)
                 .run();
-            return new BatchContext(ctx);
+            return new BatchContext(ctx, jdbcUrl != null ? url : workspace.root().toString());
         } catch (RuntimeException e) {
             Throwable root = e;
             while (root.getCause() != null && root.getCause() != root) {

@@ -23,10 +23,7 @@ final class RestartCommand extends GlobalOptions implements Callable<Integer> {
     @Override
     public Integer call() {
         try (BatchContext ctx = openContext()) {
-            JobExecution e = ctx.jobRepository().getJobExecution(executionId);
-            if (e == null) {
-                throw new CliException("no job execution " + executionId + " in " + workspace().root());
-            }
+            JobExecution e = ctx.execution(executionId);
             if (e.getStatus().isRunning()) {
                 var owner = ctx.passports().findOwner(executionId);
                 switch (ExecutionOwners.liveness(owner)) {

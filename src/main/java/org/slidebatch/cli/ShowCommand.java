@@ -41,10 +41,7 @@ final class ShowCommand extends GlobalOptions implements Callable<Integer> {
     @Override
     public Integer call() {
         try (BatchContext ctx = openContext()) {
-            JobExecution e = ctx.jobRepository().getJobExecution(executionId);
-            if (e == null) {
-                throw new CliException("no job execution " + executionId + " in " + workspace().root());
-            }
+            JobExecution e = ctx.execution(executionId);
             List<StepRow> steps = new ArrayList<>();
             List<StepExecution> stepExecutions = new ArrayList<>(e.getStepExecutions());
             stepExecutions.sort(Comparator.comparingLong(StepExecution::getId));

@@ -19,10 +19,7 @@ final class StopCommand extends GlobalOptions implements Callable<Integer> {
     @Override
     public Integer call() {
         try (BatchContext ctx = openContext()) {
-            JobExecution e = ctx.jobRepository().getJobExecution(executionId);
-            if (e == null) {
-                throw new CliException("no job execution " + executionId + " in " + workspace().root());
-            }
+            JobExecution e = ctx.execution(executionId);
             if (!e.getStatus().isRunning()) {
                 throw new CliException("execution " + executionId + " is not running (it is " + e.getStatus() + ")");
             }

@@ -1,10 +1,8 @@
 package org.slidebatch.jobs;
 
-import org.slidebatch.manifest.ManifestParameters;
 import org.slidebatch.qc.QcStepConfiguration;
 import org.slidebatch.store.PassportStore;
 import org.springframework.batch.core.job.Job;
-import org.springframework.batch.core.job.parameters.InvalidJobParametersException;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -22,17 +20,9 @@ public class QcJobConfiguration {
               @Qualifier("manifestScanStep") Step scan, @Qualifier("manifestRecordStep") Step record,
               @Qualifier("manifestExportStep") Step export, @Qualifier("qcStep") Step qc,
               @Qualifier("qcExportStep") Step qcExport) {
-        return StageJobFlow.build(JOB_NAME, repo, passports, parameters -> {
-            try {
-                if (parameters.getString("roots") != null) {
-                    ManifestParameters.from(parameters);
-                }
-                QcStepConfiguration.thresholds(parameters);
-                QcStepConfiguration.penRules(parameters);
-                org.slidebatch.batch.PerSlidePartitionedStep.workers(parameters);
-            } catch (IllegalArgumentException e) {
-                throw new InvalidJobParametersException(e.getMessage());
-            }
-        }, scan, record, export, qc, qcExport);
+        return StageJobFlow.build(JOB_NAME, repo, passports, StageJobFlow.validator(p -> {
+            QcStepConfiguration.thresholds(p);
+            QcStepConfiguration.penRules(p);
+        }), scan, record, export, qc, qcExport);
     }
 }

@@ -1,10 +1,8 @@
 package org.slidebatch.jobs;
 
-import org.slidebatch.manifest.ManifestParameters;
 import org.slidebatch.store.PassportStore;
 import org.slidebatch.tissue.SegmentStepConfiguration;
 import org.springframework.batch.core.job.Job;
-import org.springframework.batch.core.job.parameters.InvalidJobParametersException;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -21,16 +19,7 @@ public class SegmentJobConfiguration {
     Job segmentJob(JobRepository repo, PassportStore passports,
                    @Qualifier("manifestScanStep") Step scan, @Qualifier("manifestRecordStep") Step record,
                    @Qualifier("manifestExportStep") Step export, @Qualifier("segmentStep") Step segment) {
-        return StageJobFlow.build(JOB_NAME, repo, passports, parameters -> {
-            try {
-                if (parameters.getString("roots") != null) {
-                    ManifestParameters.from(parameters);
-                }
-                SegmentStepConfiguration.parameters(parameters);
-                org.slidebatch.batch.PerSlidePartitionedStep.workers(parameters);
-            } catch (IllegalArgumentException e) {
-                throw new InvalidJobParametersException(e.getMessage());
-            }
-        }, scan, record, export, segment);
+        return StageJobFlow.build(JOB_NAME, repo, passports, StageJobFlow.validator(SegmentStepConfiguration::parameters),
+            scan, record, export, segment);
     }
 }

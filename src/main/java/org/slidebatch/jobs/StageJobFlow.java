@@ -20,6 +20,21 @@ final class StageJobFlow {
     private StageJobFlow() {
     }
 
+    /** Validates the manifest parameters when roots are given, the workers count, then the stage's own checks. */
+    static JobParametersValidator validator(java.util.function.Consumer<org.springframework.batch.core.job.parameters.JobParameters> stageChecks) {
+        return parameters -> {
+            try {
+                if (parameters.getString("roots") != null) {
+                    org.slidebatch.manifest.ManifestParameters.from(parameters);
+                }
+                org.slidebatch.batch.PerSlidePartitionedStep.workers(parameters);
+                stageChecks.accept(parameters);
+            } catch (IllegalArgumentException e) {
+                throw new org.springframework.batch.core.job.parameters.InvalidJobParametersException(e.getMessage());
+            }
+        };
+    }
+
     static Job build(String name, JobRepository repo, PassportStore passports, JobParametersValidator validator,
                      Step scan, Step record, Step export, Step... stageSteps) {
         JobExecutionDecider manifestNeeded = (jobExecution, stepExecution) ->
