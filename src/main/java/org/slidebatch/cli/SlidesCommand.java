@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 import java.util.concurrent.Callable;
 
 import org.slidebatch.store.SlideRecord;
@@ -31,9 +30,15 @@ final class SlidesCommand extends GlobalOptions implements Callable<Integer> {
                 rows.put(s.slideId(), new SlideRow(s.slideId(), s.path(), s.status(), s.mppX(), new LinkedHashMap<>(),
                     s.isOk() ? null : s.error()));
             }
-            TreeSet<String> stepNames = new TreeSet<>();
-            for (SlideStepStatus st : ctx.slides().findStepStatuses()) {
-                stepNames.add(st.stepName());
+            // Steps in the order they first ran, so the columns read like the pipeline.
+            Map<String, java.time.Instant> firstRun = new LinkedHashMap<>();
+            List<SlideStepStatus> statuses = ctx.slides().findStepStatuses();
+            for (SlideStepStatus st : statuses) {
+                firstRun.merge(st.stepName(), st.updatedAt(), (a, b) -> a.isBefore(b) ? a : b);
+            }
+            List<String> stepNames = firstRun.entrySet().stream().sorted(Map.Entry.comparingByValue())
+                .map(Map.Entry::getKey).toList();
+            for (SlideStepStatus st : statuses) {
                 SlideRow row = rows.computeIfAbsent(st.slideId(),
                     id -> new SlideRow(id, null, "-", null, new LinkedHashMap<>(), null));
                 row.steps().put(st.stepName(), st.status() + (st.reason() == null ? "" : ": " + st.reason()));
@@ -59,8 +64,10 @@ final class SlidesCommand extends GlobalOptions implements Callable<Integer> {
                 for (String s : stepNames) {
                     String st = r.steps().getOrDefault(s, "-");
                     int colon = st.indexOf(':');
-                    line.append(String.format(" %-16s", colon > 0 ? st.substring(0, colon) : st));
-                    if (colon > 0 && reason == null) {
+                    String status = colon > 0 ? st.substring(0, colon) : st;
+                    line.append(String.format(" %-16s", status));
+                    // The reason column explains why a slide was not processed, so only non-done statuses count.
+                    if (colon > 0 && reason == null && !status.equals(SlideStepStatus.DONE)) {
                         reason = s + ": " + st.substring(colon + 1).trim();
                     }
                 }

@@ -16,8 +16,8 @@ public final class JobCatalog {
         PLANNED.put("manifest", null);
         PLANNED.put("qc", null);
         PLANNED.put("segment", null);
-        PLANNED.put("tile", "two-scale token tiling — issue 4");
-        PLANNED.put("grid", "CLAM/GPFM full-grid coordinates — issue 4");
+        PLANNED.put("tile", null);
+        PLANNED.put("grid", null);
         PLANNED.put("features", "ConvNeXt-Tiny features — issue 5");
         PLANNED.put("openslidefm", "the whole OpenSlideFM chain — needs qc, tile, features");
         PLANNED.put("gpfm", "the whole GPFM chain — needs segment, grid, features");

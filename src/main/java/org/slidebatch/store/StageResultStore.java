@@ -28,13 +28,21 @@ public class StageResultStore {
     }
 
     public List<QcRow> findQc(List<String> slideIds) {
-        return jdbc.sql("SELECT * FROM qc_metrics ORDER BY slide_id")
+        return findQcWhere("").stream().filter(r -> slideIds == null || slideIds.contains(r.slideId())).toList();
+    }
+
+    public java.util.Optional<QcRow> findQc(String slideId) {
+        return findQcWhere("WHERE slide_id = ?", slideId).stream().findFirst();
+    }
+
+    private List<QcRow> findQcWhere(String where, Object... args) {
+        return jdbc.sql("SELECT * FROM qc_metrics " + where + " ORDER BY slide_id").params(args)
             .query((rs, i) -> new QcRow(rs.getString("slide_id"), rs.getString("fingerprint"), rs.getInt("thumb_width"),
                 rs.getInt("thumb_height"), rs.getDouble("tissue_pct"), rs.getDouble("white_pct"), rs.getDouble("pen_pct"),
                 rs.getDouble("blur_var"), rs.getDouble("brightness_mean"), rs.getDouble("saturation_mean"),
                 rs.getBoolean("excluded"), rs.getString("reasons"), rs.getString("thresholds"), rs.getString("overlay_path"),
                 SlideStore.nullableLong(rs, "job_execution_id"), SlideStore.instant(rs.getTimestamp("recorded_at"))))
-            .list().stream().filter(r -> slideIds == null || slideIds.contains(r.slideId())).toList();
+            .list();
     }
 
     public void saveTissue(TissueRow r) {

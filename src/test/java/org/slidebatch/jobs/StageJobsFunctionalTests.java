@@ -86,7 +86,7 @@ class StageJobsFunctionalTests {
         // A strict tissue threshold so that some slides are excluded and segmentation must skip them.
         JobExecution qc = run(qcJob, "roots", roots, "min_tissue_pct", "0.30", "pen_rules", "green,blue,black", "workers", "2");
         assertThat(qc.getStatus()).isEqualTo(BatchStatus.COMPLETED);
-        Map<String, QcRow> qcRows = results.findQc(null).stream().collect(Collectors.toMap(QcRow::slideId, Function.identity()));
+        Map<String, QcRow> qcRows = results.findQc((java.util.List<String>) null).stream().collect(Collectors.toMap(QcRow::slideId, Function.identity()));
         assertThat(qcRows).containsKeys("CMU-1-Small-Region", "pyslide_CropBreastSlide", "syn-00000");
         assertThat(qcRows).doesNotContainKeys("openslide-python_unopenable", "openslide-python_unreadable");
         Path ws = tmp.resolve("ws");
