@@ -37,6 +37,9 @@ public class PassportListener implements StepExecutionListener {
     private static final Logger log = LoggerFactory.getLogger(PassportListener.class);
     private static final JsonMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
 
+    /** Step execution context key whose text goes into the passport (weights used, self-test figures). */
+    public static final String NOTES = "passport.notes";
+
     private final PassportStore store;
     private final Workspace workspace;
     private final String stageFolder;
@@ -92,7 +95,8 @@ public class PassportListener implements StepExecutionListener {
             se.getStepName(), se.getStatus().toString(), h.host(), h.os(), h.cpuModel(), h.cpuCores(), h.ramBytes(),
             h.gpu(), h.jvm(), h.libraryVersions().toString(), h.projectVersion(), h.gitCommit(), params, sha256(params),
             start, end, wall, cpu, peakHeap, HostFacts.peakRssBytes(), se.getReadCount(), out,
-            se.getSkipCount() + se.getFilterCount(), wall > 0 ? out / wall : 0, ProcessHandle.current().pid());
+            se.getSkipCount() + se.getFilterCount(), wall > 0 ? out / wall : 0, ProcessHandle.current().pid(),
+            se.getExecutionContext().containsKey(NOTES) ? se.getExecutionContext().getString(NOTES) : null);
     }
 
     static String parameters(StepExecution se) {

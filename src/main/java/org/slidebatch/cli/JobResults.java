@@ -18,7 +18,7 @@ final class JobResults {
         if (execution.getStatus() == BatchStatus.COMPLETED) {
             return 0;
         }
-        String why = execution.getExitStatus().getExitDescription();
+        String why = failureMessage(execution);
         if (why != null && !why.isBlank()) {
             String first = why.lines().findFirst().orElse(why);
             System.err.println("slidebatch: " + name + " " + execution.getStatus() + ": " + first);
@@ -27,5 +27,17 @@ final class JobResults {
             System.err.println("slidebatch: continue it with: slidebatch restart " + execution.getId());
         }
         return 1;
+    }
+
+    /** Why an execution did not complete: its own exit description, else that of its first failed step. */
+    static String failureMessage(JobExecution execution) {
+        String why = execution.getExitStatus().getExitDescription();
+        if (why != null && !why.isBlank()) {
+            return why;
+        }
+        return execution.getStepExecutions().stream()
+            .filter(s -> s.getStatus() == BatchStatus.FAILED || s.getStatus() == BatchStatus.STOPPED)
+            .map(s -> s.getStepName() + ": " + Text.oneLine(s.getExitStatus().getExitDescription(), 400))
+            .findFirst().orElse("");
     }
 }

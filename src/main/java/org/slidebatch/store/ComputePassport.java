@@ -31,5 +31,6 @@ public record ComputePassport(
     long itemsOut,
     long itemsSkipped,
     double throughputPerSecond,
-    long pid) {
+    long pid,
+    String notes) {
 }

@@ -22,13 +22,13 @@ public class PassportStore {
                 INSERT INTO compute_passport (step_execution_id, job_execution_id, job_name, step_name, status, host, os,
                   cpu_model, cpu_cores, ram_bytes, gpu, jvm, library_versions, project_version, git_commit,
                   job_parameters, parameters_hash, started_at, ended_at, wall_seconds, cpu_seconds, peak_heap_bytes,
-                  peak_rss_bytes, items_in, items_out, items_skipped, throughput_per_s, pid)
-                VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""")
+                  peak_rss_bytes, items_in, items_out, items_skipped, throughput_per_s, pid, notes)
+                VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""")
             .params(p.stepExecutionId(), p.jobExecutionId(), p.jobName(), p.stepName(), p.status(), p.host(), p.os(),
                 p.cpuModel(), p.cpuCores(), p.ramBytes(), p.gpu(), p.jvm(), p.libraryVersions(), p.projectVersion(),
                 p.gitCommit(), p.jobParameters(), p.parametersHash(), SlideStore.ts(p.startedAt()),
                 SlideStore.ts(p.endedAt()), p.wallSeconds(), p.cpuSeconds(), p.peakHeapBytes(), p.peakRssBytes(),
-                p.itemsIn(), p.itemsOut(), p.itemsSkipped(), p.throughputPerSecond(), p.pid())
+                p.itemsIn(), p.itemsOut(), p.itemsSkipped(), p.throughputPerSecond(), p.pid(), p.notes())
             .update();
     }
 
@@ -44,7 +44,7 @@ public class PassportStore {
                 SlideStore.instant(rs.getTimestamp("ended_at")), rs.getDouble("wall_seconds"),
                 rs.getDouble("cpu_seconds"), rs.getLong("peak_heap_bytes"), rs.getLong("peak_rss_bytes"),
                 rs.getLong("items_in"), rs.getLong("items_out"), rs.getLong("items_skipped"),
-                rs.getDouble("throughput_per_s"), rs.getLong("pid")))
+                rs.getDouble("throughput_per_s"), rs.getLong("pid"), rs.getString("notes")))
             .list();
     }
 

@@ -105,4 +105,24 @@ public class StageResultStore {
                 SlideStore.instant(rs.getTimestamp("recorded_at"))))
             .list();
     }
+
+    public void saveFeatureFile(FeatureFileRow r) {
+        jdbc.sql("DELETE FROM feature_file WHERE slide_id = ? AND scale_um_per_px = ?")
+            .param(r.slideId()).param(r.scaleUmPerPx()).update();
+        jdbc.sql("""
+                INSERT INTO feature_file (slide_id, scale_um_per_px, fingerprint, tiles, dim, dtype, features_path,
+                  coords_path, weights, seconds, recorded_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)""")
+            .params(r.slideId(), r.scaleUmPerPx(), r.fingerprint(), r.tiles(), r.dim(), r.dtype(), r.featuresPath(),
+                r.coordsPath(), r.weights(), r.seconds(), SlideStore.ts(r.recordedAt()))
+            .update();
+    }
+
+    public List<FeatureFileRow> findFeatureFiles() {
+        return jdbc.sql("SELECT * FROM feature_file ORDER BY slide_id, scale_um_per_px")
+            .query((rs, i) -> new FeatureFileRow(rs.getString("slide_id"), rs.getDouble("scale_um_per_px"),
+                rs.getString("fingerprint"), rs.getInt("tiles"), rs.getInt("dim"), rs.getString("dtype"),
+                rs.getString("features_path"), rs.getString("coords_path"), rs.getString("weights"),
+                rs.getDouble("seconds"), SlideStore.instant(rs.getTimestamp("recorded_at"))))
+            .list();
+    }
 }
