@@ -1,15 +1,9 @@
 package org.slidebatch.tiling;
 
-import java.awt.image.BufferedImage;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 
 import org.slidebatch.slide.LevelInfo;
-import org.slidebatch.slide.RegionRequest;
-import org.slidebatch.slide.RgbImage;
 import org.slidebatch.slide.SlideReader;
 
 /** Pyramids without pixels for coordinate tests: reading a region fails, so tiling is proven to read nothing. */
@@ -29,67 +23,7 @@ final class FakeSlides {
     }
 
     static SlideReader reader(List<LevelInfo> levels) {
-        return new SlideReader() {
-            @Override
-            public Path path() {
-                return Path.of("fake.svs");
-            }
-
-            @Override
-            public String readerName() {
-                return "fake";
-            }
-
-            @Override
-            public String vendor() {
-                return "fake";
-            }
-
-            @Override
-            public List<LevelInfo> levels() {
-                return levels;
-            }
-
-            @Override
-            public int bestLevelForDownsample(double downsample) {
-                int best = 0;
-                for (LevelInfo l : levels) {
-                    if (l.downsample() <= downsample) {
-                        best = l.level();
-                    }
-                }
-                return best;
-            }
-
-            @Override
-            public Map<String, String> properties() {
-                return Map.of();
-            }
-
-            @Override
-            public Set<String> associatedImageNames() {
-                return Set.of();
-            }
-
-            @Override
-            public BufferedImage readAssociatedImage(String name) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public RgbImage readRegion(RegionRequest request) {
-                throw new AssertionError("coordinate code must not read pixels: " + request);
-            }
-
-            @Override
-            public RgbImage thumbnail(int maxSide) {
-                throw new AssertionError("coordinate code must not read pixels");
-            }
-
-            @Override
-            public void close() {
-            }
-        };
+        return new org.slidebatch.support.FakeSlideReader(levels);
     }
 
     /** A w × h mask, 255 where {@code x0 ≤ x < x1 ∧ y0 ≤ y < y1}. */

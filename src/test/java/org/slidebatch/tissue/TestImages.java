@@ -1,11 +1,6 @@
 package org.slidebatch.tissue;
 
-import java.awt.image.BufferedImage;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.function.Function;
 
 import org.slidebatch.slide.LevelInfo;
@@ -82,56 +77,7 @@ final class TestImages {
      * fails for anything else (and for any read if pixels is null, so a refusal is proven to read nothing).
      */
     static SlideReader reader(List<LevelInfo> levels, Function<Integer, RgbImage> pixels) {
-        return new SlideReader() {
-            final List<RegionRequest> reads = new ArrayList<>();
-
-            @Override
-            public Path path() {
-                return Path.of("fake.svs");
-            }
-
-            @Override
-            public String readerName() {
-                return "fake";
-            }
-
-            @Override
-            public String vendor() {
-                return "fake";
-            }
-
-            @Override
-            public List<LevelInfo> levels() {
-                return levels;
-            }
-
-            @Override
-            public int bestLevelForDownsample(double downsample) {
-                // OpenSlide: the largest level whose downsample does not exceed the request.
-                int best = 0;
-                for (LevelInfo l : levels) {
-                    if (l.downsample() <= downsample) {
-                        best = l.level();
-                    }
-                }
-                return best;
-            }
-
-            @Override
-            public Map<String, String> properties() {
-                return Map.of();
-            }
-
-            @Override
-            public Set<String> associatedImageNames() {
-                return Set.of();
-            }
-
-            @Override
-            public BufferedImage readAssociatedImage(String name) {
-                throw new UnsupportedOperationException();
-            }
-
+        return new org.slidebatch.support.FakeSlideReader(levels) {
             @Override
             public RgbImage readRegion(RegionRequest r) {
                 if (pixels == null) {
@@ -142,15 +88,6 @@ final class TestImages {
                     throw new AssertionError("expected a whole-level read, got " + r);
                 }
                 return pixels.apply(r.level());
-            }
-
-            @Override
-            public RgbImage thumbnail(int maxSide) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public void close() {
             }
         };
     }
