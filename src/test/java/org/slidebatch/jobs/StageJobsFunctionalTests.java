@@ -21,12 +21,12 @@ import org.slidebatch.store.SlideStepStatus;
 import org.slidebatch.store.SlideStore;
 import org.slidebatch.store.StageResultStore;
 import org.slidebatch.store.TissueRow;
+import org.slidebatch.support.JobLaunches;
 import org.slidebatch.support.TestCohorts;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.parameters.InvalidJobParametersException;
-import org.springframework.batch.core.job.parameters.JobParametersBuilder;
 import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -71,11 +71,7 @@ class StageJobsFunctionalTests {
     }
 
     JobExecution run(Job job, String... kv) throws Exception {
-        JobParametersBuilder b = new JobParametersBuilder().addLong("run.id", System.nanoTime());
-        for (int i = 0; i < kv.length; i += 2) {
-            b.addString(kv[i], kv[i + 1]);
-        }
-        return jobOperator.start(job, b.toJobParameters());
+        return JobLaunches.start(jobOperator, job, kv);
     }
 
     @Test
