@@ -18,9 +18,9 @@ public final class JobCatalog {
         PLANNED.put("segment", null);
         PLANNED.put("tile", null);
         PLANNED.put("grid", null);
-        PLANNED.put("features", "ConvNeXt-Tiny features — issue 5");
-        PLANNED.put("openslidefm", "the whole OpenSlideFM chain — needs qc, tile, features");
-        PLANNED.put("gpfm", "the whole GPFM chain — needs segment, grid, features");
+        PLANNED.put("features", null);
+        PLANNED.put("openslidefm", null);
+        PLANNED.put("gpfm", null);
     }
 
     private JobCatalog() {

@@ -1,0 +1,191 @@
+package org.slidebatch.cli;
+
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import org.slidebatch.model.DjlRuntime;
+import org.slidebatch.model.FeatureExtractor;
+import org.slidebatch.model.FeatureHead;
+import org.slidebatch.model.Npy;
+import org.slidebatch.model.WeightsException;
+import org.slidebatch.model.WeightsSource;
+import org.slidebatch.workspace.AtomicFiles;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code slidebatch model …}: the ConvNeXt-Tiny feature model on its own (SPEC §6, §9). */
+@Command(name = "model", mixinStandardHelpOptions = true,
+    description = "The ConvNeXt-Tiny feature model (SPEC §6) outside a job: check a weights file, compare with PyTorch.",
+    subcommands = {ModelCommand.Embed.class})
+final class ModelCommand implements Runnable {
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "missing subcommand: embed");
+    }
+
+    /** The weights the options name: a file, or random weights only with the explicit flag. */
+    static WeightsSource weights(Path file, boolean random, Long seed, boolean randomByDefault) {
+        if (file != null && random) {
+            throw new CliException("--weights and --random-weights exclude each other", 2);
+        }
+        if (file != null) {
+            if (seed != null) {
+                throw new CliException("--seed applies to --random-weights only", 2);
+            }
+            return WeightsSource.file(file);
+        }
+        if (random || randomByDefault) {
+            return WeightsSource.random(seed == null ? 0 : seed);
+        }
+        throw new CliException("give --weights FILE (safetensors with timm or torchvision key names, or TorchScript), "
+            + "or --random-weights for an untrained model", 2);
+    }
+
+    static FeatureHead head(String name) {
+        try {
+            return FeatureHead.parse(name);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(e.getMessage(), 2);
+        }
+    }
+
+    static FeatureExtractor open(WeightsSource source, FeatureHead head, int threads) {
+        try {
+            return FeatureExtractor.open(source, head, threads);
+        } catch (WeightsException e) {
+            throw new CliException(e.getMessage(), 1);
+        }
+    }
+
+    @Command(name = "embed", mixinStandardHelpOptions = true,
+        description = {"N×3×H×W float32 images (.npy, already ImageNet-normalised; 224×224 for the reference feature)",
+            "→ N×768 features (.npy), through the same model code as the features step.",
+            "The feature is torchvision's convnext_tiny(...).features → global average pool (--head torchvision, default)",
+            "or timm's pooled + head LayerNorm (--head timm)."})
+    static final class Embed implements Callable<Integer> {
+
+        @Option(names = "--weights", paramLabel = "FILE",
+            description = "safetensors (timm or torchvision key names; F32/F16/BF16) or TorchScript (.pt) weights.")
+        Path weightsFile;
+
+        @Option(names = "--random-weights", description = "Seeded random initialisation: not a trained model (flagged in the output).")
+        boolean randomWeights;
+
+        @Option(names = "--seed", description = "Seed of --random-weights (default 0).")
+        Long seed;
+
+        @Option(names = "--input", required = true, paramLabel = "IMAGES.npy")
+        Path input;
+
+        @Option(names = "--output", required = true, paramLabel = "FEATURES.npy")
+        Path output;
+
+        @Option(names = "--batch", defaultValue = "32", description = "Images per forward pass (default ${DEFAULT-VALUE}).")
+        int batch;
+
+        @Option(names = "--head", defaultValue = "torchvision", description = "torchvision (GAP, default) or timm (GAP + LayerNorm).")
+        String head;
+
+        @Option(names = "--threads", defaultValue = "0", description = "PyTorch intra-op threads (default: all cores).")
+        int threads;
+
+        @Option(names = "--float16", description = "Write the features as float16 (<f2) instead of float32.")
+        boolean float16;
+
+        @Option(names = "--json", paramLabel = "REPORT.json", description = "Also write a JSON report (weights, engine, passport).")
+        Path json;
+
+        @Override
+        public Integer call() throws IOException {
+            if (batch < 1) {
+                throw new CliException("--batch must be at least 1", 2);
+            }
+            WeightsSource source = weights(weightsFile, randomWeights, seed, false);
+            FeatureHead h = head(head);
+            Npy.Reader reader;
+            try {
+                reader = Npy.open(input);
+            } catch (NoSuchFileException e) {
+                throw new CliException("input not found: " + input.toAbsolutePath());
+            } catch (IOException e) {
+                throw new CliException("cannot read " + input + ": " + e.getMessage());
+            }
+            try (reader) {
+                long[] shape = reader.header().shape();
+                if (shape.length != 4 || shape[1] != 3 || shape[0] < 1) {
+                    throw new CliException(input + " has shape " + reader.header().shapeString()
+                        + "; expected N×3×H×W (N×3×224×224 float32, ImageNet-normalised)");
+                }
+                int n = Math.toIntExact(shape[0]);
+                int height = Math.toIntExact(shape[2]);
+                int width = Math.toIntExact(shape[3]);
+                if (height < 32 || width < 32) {
+                    throw new CliException(input + ": images of " + height + "×" + width + " px are too small (at least 32×32)");
+                }
+                if (height != FeatureExtractor.INPUT_SIZE || width != FeatureExtractor.INPUT_SIZE) {
+                    System.err.printf("slidebatch: note: %d×%d px images; the reference feature is computed at 224×224%n", height, width);
+                }
+                try (FeatureExtractor fx = open(source, h, threads)) {
+                    if (fx.randomWeights()) {
+                        System.err.println("slidebatch: WARNING: " + fx.weightsDescription());
+                    }
+                    float[] features = new float[Math.multiplyExact(n, FeatureExtractor.FEATURE_DIM)];
+                    long start = System.nanoTime();
+                    for (int first = 0; first < n; first += batch) {
+                        int count = Math.min(batch, n - first);
+                        float[] x = reader.rows(first, count);
+                        float[] f = fx.embedFlat(x, count, height, width);
+                        System.arraycopy(f, 0, features, first * FeatureExtractor.FEATURE_DIM, f.length);
+                    }
+                    double seconds = (System.nanoTime() - start) / 1e9;
+                    if (float16) {
+                        Npy.writeFloat16(output, features, n, FeatureExtractor.FEATURE_DIM);
+                    } else {
+                        Npy.writeFloat32(output, features, n, FeatureExtractor.FEATURE_DIM);
+                    }
+                    String line = String.format(Locale.ROOT,
+                        "embed: %d images %d×%d → %s (%d×768 %s), head %s, weights %s, %s, %d threads: %.2f s, %.1f images/s",
+                        n, height, width, output, n, float16 ? "float16" : "float32", h.cliName(), fx.weightsDescription(),
+                        DjlRuntime.describe(), fx.threads(), seconds, n / seconds);
+                    if (json != null) {
+                        Map<String, Object> out = new LinkedHashMap<>();
+                        out.put("what", "model-embed");
+                        out.put("seconds", seconds);
+                        out.put("images_per_s", n / seconds);
+                        out.put("threads", fx.threads());
+                        out.put("random_weights", fx.randomWeights());
+                        out.put("weights", fx.weights().toMap());
+                        out.put("head", h.cliName());
+                        out.put("engine", DjlRuntime.describe());
+                        out.put("device", fx.device().toString());
+                        BenchReadsCommand.passport(out);
+                        Map<String, Object> inputs = new LinkedHashMap<>();
+                        inputs.put("input", input.toAbsolutePath().toString());
+                        inputs.put("images", n);
+                        inputs.put("height", height);
+                        inputs.put("width", width);
+                        inputs.put("batch", batch);
+                        inputs.put("output", output.toAbsolutePath().toString());
+                        inputs.put("output_dtype", float16 ? "float16" : "float32");
+                        out.put("inputs", inputs);
+                        AtomicFiles.writeString(json, Json.write(out) + "\n");
+                    }
+                    System.out.println(line);
+                    return 0;
+                } catch (IllegalArgumentException e) {
+                    throw new CliException(e.getMessage());
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package org.slidebatch.jobs;
+
+import org.slidebatch.features.FeatureParameters;
+import org.slidebatch.qc.QcStepConfiguration;
+import org.slidebatch.store.PassportStore;
+import org.slidebatch.tiling.GridStepConfiguration;
+import org.slidebatch.tiling.TileStepConfiguration;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.Step;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Job {@code features}: [manifest] → features.selftest → features (on the workspace's token tiles), and the chains:
+ * {@code openslidefm} = [manifest] → qc → qc.export → tile → tile.export → features.selftest → features;
+ * {@code gpfm} = [manifest] → segment → grid (GPFM's patch recipe; its pretraining consumer is wave 2).
+ */
+@Configuration(proxyBeanMethods = false)
+public class FeatureJobConfiguration {
+
+    @Bean
+    Job featuresJob(JobRepository repo, PassportStore passports,
+                    @Qualifier("manifestScanStep") Step scan, @Qualifier("manifestRecordStep") Step record,
+                    @Qualifier("manifestExportStep") Step export, @Qualifier("featuresSelftestStep") Step selftest,
+                    @Qualifier("featuresStep") Step features) {
+        return StageJobFlow.build("features", repo, passports, StageJobFlow.validator(p -> FeatureParameters.from(p, false)),
+            scan, record, export, selftest, features);
+    }
+
+    @Bean
+    Job openslidefmJob(JobRepository repo, PassportStore passports,
+                       @Qualifier("manifestScanStep") Step scan, @Qualifier("manifestRecordStep") Step record,
+                       @Qualifier("manifestExportStep") Step export, @Qualifier("qcStep") Step qc,
+                       @Qualifier("qcExportStep") Step qcExport, @Qualifier("tileStep") Step tile,
+                       @Qualifier("tileExportStep") Step tileExport, @Qualifier("featuresSelftestStep") Step selftest,
+                       @Qualifier("featuresStep") Step features) {
+        return StageJobFlow.build("openslidefm", repo, passports, StageJobFlow.validator(p -> {
+            QcStepConfiguration.thresholds(p);
+            QcStepConfiguration.penRules(p);
+            TileStepConfiguration.validate(p);
+            FeatureParameters.from(p, false);
+        }), scan, record, export, qc, qcExport, tile, tileExport, selftest, features);
+    }
+
+    @Bean
+    Job gpfmJob(JobRepository repo, PassportStore passports,
+                @Qualifier("manifestScanStep") Step scan, @Qualifier("manifestRecordStep") Step record,
+                @Qualifier("manifestExportStep") Step export, @Qualifier("segmentStep") Step segment,
+                @Qualifier("gridStep") Step grid) {
+        return StageJobFlow.build("gpfm", repo, passports, StageJobFlow.validator(GridStepConfiguration::parameters),
+            scan, record, export, segment, grid);
+    }
+}

@@ -1,0 +1,76 @@
+package org.slidebatch.model;
+
+import ai.djl.engine.Engine;
+import ai.djl.pytorch.jni.JniUtils;
+
+import org.slidebatch.batch.HostFacts;
+
+/**
+ * The one way this project starts DJL's PyTorch engine: offline (no telemetry probe, no download, STACK-NOTES §3),
+ * natives from the Maven dependency ({@code pytorch-native-cpu}; never {@code PYTORCH_VERSION},
+ * {@code PYTORCH_FLAVOR} or {@code PYTORCH_LIBRARY_PATH}), intra-op threads sized to the machine.
+ *
+ * <p>Threads: PyTorch's intra-op pool (what {@code torch.set_num_threads} sets) gets
+ * {@link Runtime#availableProcessors()} threads unless {@code -Dai.djl.pytorch.num_threads=N} says otherwise,
+ * or a caller asks for a number ({@link #setIntraOpThreads}). The pool is process-wide.
+ */
+public final class DjlRuntime {
+
+    public static final String ENGINE = "PyTorch";
+
+    private static Engine engine;
+
+    private DjlRuntime() {
+    }
+
+    /** Must run before any DJL engine class loads; the launcher does it too. Idempotent. */
+    public static void offline() {
+        System.setProperty("ai.djl.offline", "true");
+    }
+
+    /** The PyTorch engine, started offline on first use, with its intra-op threads set to the machine's cores. */
+    public static synchronized Engine engine() {
+        if (engine == null) {
+            offline();
+            int cores = Runtime.getRuntime().availableProcessors();
+            if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
+                System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(cores));
+            }
+            try {
+                engine = Engine.getEngine(ENGINE);
+            } catch (RuntimeException | UnsatisfiedLinkError e) {
+                throw new IllegalStateException("cannot start DJL's PyTorch engine offline (natives from the "
+                    + "pytorch-native-cpu dependency, cache " + System.getenv().getOrDefault("DJL_CACHE_DIR", "~/.djl.ai")
+                    + "): " + e, e);
+            }
+            HostFacts.recordLibrary("djl", Engine.getDjlVersion());
+            HostFacts.recordLibrary("pytorch", engine.getVersion() + " (" + engine.defaultDevice() + ")");
+        }
+        return engine;
+    }
+
+    /** Sets PyTorch's intra-op thread count ({@code torch.set_num_threads}); process-wide. */
+    public static synchronized void setIntraOpThreads(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+        }
+        engine();
+        JniUtils.setNumThreads(threads);
+    }
+
+    public static int intraOpThreads() {
+        engine();
+        return JniUtils.getNumThreads();
+    }
+
+    public static int interOpThreads() {
+        engine();
+        return JniUtils.getNumInteropThreads();
+    }
+
+    /** For reports: {@code PyTorch 2.7.1 (DJL 0.36.0, cpu())}. */
+    public static String describe() {
+        Engine e = engine();
+        return "PyTorch " + e.getVersion() + " (DJL " + Engine.getDjlVersion() + ", " + e.defaultDevice() + ")";
+    }
+}
