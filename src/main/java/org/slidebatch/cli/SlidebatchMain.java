@@ -23,6 +23,11 @@ public final class SlidebatchMain implements Runnable {
         // DJL must never phone home or download (STACK-NOTES §3); set before any engine class loads.
         System.setProperty("ai.djl.offline", "true");
         System.setProperty("java.awt.headless", "true");
+        // Commands that run without the Spring context (bench, model, stream) still keep library chatter down.
+        if (org.slf4j.LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext ctx) {
+            ctx.getLogger("ai.djl").setLevel(ch.qos.logback.classic.Level.WARN);
+            ctx.getLogger("io.jhdf").setLevel(ch.qos.logback.classic.Level.ERROR);
+        }
     }
 
     @Option(names = "--workspace", scope = ScopeType.INHERIT, paramLabel = "DIR",
