@@ -26,7 +26,12 @@ final class BatchContext implements AutoCloseable {
 
     /** The job execution with this id, or a one-line error naming the repository. */
     org.springframework.batch.core.job.JobExecution execution(long id) {
-        var e = jobRepository().getJobExecution(id);
+        org.springframework.batch.core.job.JobExecution e;
+        try {
+            e = jobRepository().getJobExecution(id);
+        } catch (org.springframework.dao.EmptyResultDataAccessException notThere) {
+            e = null; // Batch 6's JDBC DAO throws instead of returning null for an unknown id
+        }
         if (e == null) {
             throw new CliException("no job execution " + id + " in " + location);
         }

@@ -99,7 +99,7 @@ public class FeatureStepConfiguration {
     @Bean
     Step featuresStep(JobRepository repo, PlatformTransactionManager tx, SlideStore slides, StageResultStore results,
                       PassportStore passports, Workspace workspace, ModelHolder models) {
-        return PerSlidePartitionedStep.build(STEP, STAGE_FOLDER, new FeatureTask(workspace, results, models), repo, tx,
+        return PerSlidePartitionedStep.build(STEP, STAGE_FOLDER, new FeatureTask(workspace, slides, results, models), repo, tx,
             slides, passports, workspace, System.out);
     }
 
@@ -159,11 +159,13 @@ public class FeatureStepConfiguration {
     static final class FeatureTask implements SlideTask {
 
         private final Workspace workspace;
+        private final SlideStore slides;
         private final StageResultStore results;
         private final ModelHolder models;
 
-        FeatureTask(Workspace workspace, StageResultStore results, ModelHolder models) {
+        FeatureTask(Workspace workspace, SlideStore slides, StageResultStore results, ModelHolder models) {
             this.workspace = workspace;
+            this.slides = slides;
             this.results = results;
             this.models = models;
         }
@@ -210,7 +212,10 @@ public class FeatureStepConfiguration {
                 readers.shutdownNow();
             }
             if (done.isEmpty()) {
-                return SlideOutcome.skipped("no token tiles: run the tile step first");
+                return SlideOutcome.skipped(slides.findStepStatus(slide.slideId(), TileStepConfiguration.STEP)
+                    .filter(s -> !SlideStepStatus.DONE.equals(s.status()))
+                    .map(s -> "tile " + s.status() + ": " + s.reason())
+                    .orElse("no token tiles: run the tile step first"));
             }
             return total == 0 ? SlideOutcome.skipped("no tissue tiles at any scale")
                 : new SlideOutcome(SlideStepStatus.DONE, String.join(", ", done));
