@@ -73,6 +73,34 @@ class CoordinateJobsFunctionalTests {
     @Qualifier("gridJob")
     Job gridJob;
 
+    @Autowired
+    @Qualifier("gpfmJob")
+    Job gpfmJob;
+
+    @Test
+    void theGpfmChainSegmentsAndPatchesWithTheRecipeFromJobsConfig() throws Exception {
+        Path dir = tmp.resolve("gpfm-cohort");
+        TestCohorts.small(dir, 3, 79);
+        java.util.Properties recipe = new java.util.Properties();
+        try (var in = java.nio.file.Files.newBufferedReader(Path.of("jobs-config/gpfm.properties"))) {
+            recipe.load(in);
+        }
+        assertThat(recipe.getProperty("patch_size")).isEqualTo("512");
+        assertThat(recipe.getProperty("preset")).isEqualTo("gpfm-tcga");
+        JobExecution e = run(gpfmJob, "roots", dir.toString(), "preset", recipe.getProperty("preset"),
+            "patch_size", recipe.getProperty("patch_size"), "step_size", recipe.getProperty("step_size"),
+            "patch_level", recipe.getProperty("patch_level"), "a_t", "0");
+        assertThat(e.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        assertThat(e.getStepExecutions()).extracting(s -> s.getStepName())
+            .contains("manifest.scan", "manifest.record", "manifest.export", "segment", "grid");
+        assertThat(results.findGridSummaries()).anySatisfy(g -> {
+            assertThat(g.patchSize()).isEqualTo(512);
+            assertThat(g.stepSize()).isEqualTo(512);
+            assertThat(g.patchLevel()).isZero();
+            assertThat(g.contourFn()).isEqualTo("four_pt");
+        });
+    }
+
     @Test
     void tokensAndGridCoordinatesOnGeneratedSlides() throws Exception {
         Path dir = tmp.resolve("coords-cohort");
