@@ -1,0 +1,48 @@
+package org.slidebatch.workspace;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The folder a run writes into (SPEC §9): {@code manifest/ qc/ tissue/ tiles/ grid/ features/ figures/
+ * report/}, plus {@code db/} for the embedded H2 job repository.
+ */
+public record Workspace(Path root) {
+
+    public static final String ENV = "SLIDEBATCH_WORKSPACE";
+
+    public Workspace {
+        root = root.toAbsolutePath().normalize();
+    }
+
+    /** {@code --workspace}, else {@code $SLIDEBATCH_WORKSPACE}, else {@code ./workspace}. */
+    public static Workspace resolve(Path option) {
+        if (option != null) {
+            return new Workspace(option);
+        }
+        String env = System.getenv(ENV);
+        return new Workspace(Path.of(env == null || env.isBlank() ? "workspace" : env));
+    }
+
+    public Path stage(String name) {
+        return root.resolve(name);
+    }
+
+    public Path figures() {
+        return root.resolve("figures");
+    }
+
+    public Path passports() {
+        return root.resolve("passports");
+    }
+
+    /** The embedded default: an H2 file database inside the workspace, shareable by several local processes. */
+    public String defaultJdbcUrl() {
+        return "jdbc:h2:file:" + root.resolve("db").resolve("slidebatch") + ";AUTO_SERVER=TRUE";
+    }
+
+    public void create() throws IOException {
+        Files.createDirectories(root);
+    }
+}
