@@ -8,8 +8,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import com.jerolba.carpet.CarpetReader;
@@ -20,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slidebatch.slide.OpenSlideReader;
 import org.slidebatch.support.CliProcess;
-import org.slidebatch.support.RepositoryQueries;
+import org.slidebatch.support.CrashRestart;
 import org.slidebatch.support.TestCohorts;
 import org.slidebatch.tiling.CoordinateFiles;
 import org.slidebatch.tiling.TileCoord;
@@ -44,23 +42,9 @@ class CoordinatesCrashRestartTests {
     /** Runs the job, kills it once a partition has done {@code after} slides, restarts it; returns the workspace. */
     static Path crashAndRestart(String job, String step, int after, String... params) throws Exception {
         Path ws = tmp.resolve(job + "-crashed");
-        Pattern progress = Pattern.compile("\\[" + Pattern.quote(step) + "\\.slides:partition\\d+] (\\d+)/");
-        try (CliProcess first = CliProcess.start(60, args(ws, job, params))) {
-            first.awaitLine(l -> {
-                Matcher m = progress.matcher(l);
-                return m.find() && Integer.parseInt(m.group(1)) >= after;
-            }, LONG);
-            first.kill9();
-        }
-        RepositoryQueries db = new RepositoryQueries(ws);
-        assertThat(db.executionStatuses(job)).containsExactly("STARTED");
-        long execution = db.executionIds(job).getFirst();
-        CliProcess restart = CliProcess.run(LONG, "--workspace", ws.toString(), "restart", Long.toString(execution));
-        assertThat(restart.exitCode()).as(restart.output()).isZero();
-        assertThat(db.executionStatuses(job)).containsExactly("FAILED", "COMPLETED");
-        assertThat(db.count("SELECT COUNT(*) FROM slide_step_status WHERE step_name = '" + step + "'")).isEqualTo(SLIDES);
-        assertThat(db.count("SELECT COALESCE(SUM(WRITE_COUNT), 0) FROM BATCH_STEP_EXECUTION WHERE STEP_NAME LIKE '"
-            + step + ".slides:partition%'")).isEqualTo(SLIDES);
+        CrashRestart.Result r = CrashRestart.killThenRestart(ws, job, step, after, 60, LONG, args(ws, job, params));
+        assertThat(r.db().count("SELECT COUNT(*) FROM slide_step_status WHERE step_name = '" + step + "'")).isEqualTo(SLIDES);
+        assertThat(r.partitionWrites(step)).isEqualTo(SLIDES);
         return ws;
     }
 

@@ -7,8 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.BeforeAll;
@@ -16,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slidebatch.slide.OpenSlideReader;
 import org.slidebatch.support.CliProcess;
+import org.slidebatch.support.CrashRestart;
 import org.slidebatch.support.RepositoryQueries;
 import org.slidebatch.support.TestCohorts;
 
@@ -27,7 +26,6 @@ class FeatureCrashRestartTests {
 
     static final int SLIDES = 10;
     static final Duration LONG = Duration.ofMinutes(8);
-    static final Pattern PROGRESS = Pattern.compile("\\[features\\.slides:partition0] (\\d+)/(\\d+) slides");
 
     @TempDir
     static Path tmp;
@@ -48,24 +46,11 @@ class FeatureCrashRestartTests {
     @Test
     void killMinus9DuringFeaturesThenRestartGivesIdenticalFeatureFiles() throws Exception {
         Path crashed = tmp.resolve("ws-crashed");
-        try (CliProcess first = CliProcess.start(200, run(crashed))) {
-            first.awaitLine(l -> {
-                Matcher m = PROGRESS.matcher(l);
-                return m.find() && Integer.parseInt(m.group(1)) >= 3;
-            }, LONG);
-            first.kill9();
-        }
-        RepositoryQueries db = new RepositoryQueries(crashed);
-        assertThat(db.executionStatuses("openslidefm")).containsExactly("STARTED");
-        long before = db.count("SELECT COUNT(*) FROM slide_step_status WHERE step_name = 'features'");
-        assertThat(before).isBetween(1L, (long) SLIDES - 1);
-        long execution = db.executionIds("openslidefm").getFirst();
-        CliProcess restart = CliProcess.run(LONG, "--workspace", crashed.toString(), "restart", Long.toString(execution));
-        assertThat(restart.exitCode()).as(restart.output()).isZero();
-        assertThat(db.executionStatuses("openslidefm")).containsExactly("FAILED", "COMPLETED");
+        CrashRestart.Result r = CrashRestart.killThenRestart(crashed, "openslidefm", "features", 3, 200, LONG, run(crashed));
+        assertThat(r.committedBeforeRestart()).isBetween(1L, (long) SLIDES - 1);
+        RepositoryQueries db = r.db();
         assertThat(db.count("SELECT COUNT(*) FROM slide_step_status WHERE step_name = 'features'")).isEqualTo(SLIDES);
-        assertThat(db.count("SELECT COALESCE(SUM(WRITE_COUNT), 0) FROM BATCH_STEP_EXECUTION WHERE STEP_NAME LIKE 'features.slides:partition%'"))
-            .isEqualTo(SLIDES);
+        assertThat(r.partitionWrites("features")).isEqualTo(SLIDES);
 
         Path clean = tmp.resolve("ws-uninterrupted");
         CliProcess p = CliProcess.run(LONG, run(clean));

@@ -7,8 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.BeforeAll;
@@ -16,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slidebatch.slide.OpenSlideReader;
 import org.slidebatch.support.CliProcess;
+import org.slidebatch.support.CrashRestart;
 import org.slidebatch.support.RepositoryQueries;
 import org.slidebatch.support.TestCohorts;
 
@@ -27,7 +26,6 @@ import org.slidebatch.support.TestCohorts;
 class SegmentCrashRestartTests {
 
     static final int SLIDES = 100;
-    static final Pattern PROGRESS = Pattern.compile("\\[segment\\.slides:partition\\d+] (\\d+)/(\\d+) slides");
     static final Duration LONG = Duration.ofMinutes(5);
 
     @TempDir
@@ -48,27 +46,13 @@ class SegmentCrashRestartTests {
     @Test
     void killMinus9DuringSegmentationThenRestartGivesIdenticalOutputs() throws Exception {
         Path crashed = tmp.resolve("ws-crashed");
-        try (CliProcess first = CliProcess.start(40, run(crashed))) {
-            first.awaitLine(l -> {
-                Matcher m = PROGRESS.matcher(l);
-                return m.find() && Integer.parseInt(m.group(1)) >= 12;
-            }, LONG);
-            first.kill9();
-        }
-        RepositoryQueries db = new RepositoryQueries(crashed);
-        assertThat(db.executionStatuses("segment")).containsExactly("STARTED");
-        long done = db.count("SELECT COUNT(*) FROM slide_step_status WHERE step_name = 'segment'");
-        assertThat(done).isBetween(10L, (long) SLIDES - 1);
-
-        long execution = db.executionIds("segment").getFirst();
-        CliProcess restart = CliProcess.run(LONG, "--workspace", crashed.toString(), "restart", Long.toString(execution));
-        assertThat(restart.exitCode()).as(restart.output()).isZero();
-        assertThat(db.executionStatuses("segment")).containsExactly("FAILED", "COMPLETED");
+        CrashRestart.Result r = CrashRestart.killThenRestart(crashed, "segment", "segment", 12, 40, LONG, run(crashed));
+        assertThat(r.committedBeforeRestart()).isBetween(10L, (long) SLIDES - 1);
+        RepositoryQueries db = r.db();
         assertThat(db.count("SELECT COUNT(*) FROM slide_step_status WHERE step_name = 'segment'")).isEqualTo(SLIDES);
         assertThat(db.count("SELECT COUNT(*) FROM tissue_segmentation")).isEqualTo(SLIDES);
         // Exactly once: the committed writes of all partition executions (crashed and restarted) add up to the slides.
-        assertThat(db.count("SELECT COALESCE(SUM(WRITE_COUNT), 0) FROM BATCH_STEP_EXECUTION WHERE STEP_NAME LIKE 'segment.slides:partition%'"))
-            .isEqualTo(SLIDES);
+        assertThat(r.partitionWrites("segment")).isEqualTo(SLIDES);
 
         Path clean = tmp.resolve("ws-uninterrupted");
         CliProcess uninterrupted = CliProcess.run(LONG, run(clean));
