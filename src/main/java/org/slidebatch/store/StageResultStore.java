@@ -27,8 +27,11 @@ public class StageResultStore {
             .update();
     }
 
+    /** QC rows of these slides (all rows when null), by slide id. */
     public List<QcRow> findQc(List<String> slideIds) {
-        return findQcWhere("").stream().filter(r -> slideIds == null || slideIds.contains(r.slideId())).toList();
+        // A set: a cohort of 20,000 slides would make List.contains quadratic here.
+        java.util.Set<String> wanted = slideIds == null ? null : new java.util.HashSet<>(slideIds);
+        return findQcWhere("").stream().filter(r -> wanted == null || wanted.contains(r.slideId())).toList();
     }
 
     public java.util.Optional<QcRow> findQc(String slideId) {
