@@ -17,6 +17,7 @@ import com.jerolba.carpet.ColumnNamingStrategy;
 import org.slidebatch.figures.Charts;
 import org.slidebatch.store.SlideRecord;
 import org.slidebatch.workspace.AtomicFiles;
+import org.slidebatch.workspace.Csv;
 
 /**
  * Writes the manifest outputs from the recorded rows: manifest.parquet, manifest.csv, failed-slides.csv and
@@ -51,7 +52,7 @@ public final class ManifestOutputs {
             Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
             w.write(String.join(",", CSV_COLUMNS) + "\n");
             for (ManifestRow r : rows) {
-                w.write(csvLine(r.slideId(), r.path(), r.cancerCode(), r.fingerprint(), r.fingerprintSha256(),
+                w.write(Csv.line(r.slideId(), r.path(), r.cancerCode(), r.fingerprint(), r.fingerprintSha256(),
                     r.sizeBytes(), r.vendor(), r.width(), r.height(), r.levelCount(), r.levelDimensions(),
                     r.levelDownsamples(), r.mppX(), r.mppY(), r.mppSource(), r.mppMissing(), r.objectivePower(),
                     r.associatedImages(), r.status(), r.error()));
@@ -63,7 +64,7 @@ public final class ManifestOutputs {
             w.write("slide_id,path,status,error\n");
             for (ManifestRow r : rows) {
                 if (!SlideRecord.OK.equals(r.status())) {
-                    w.write(csvLine(r.slideId(), r.path(), r.status(), r.error()));
+                    w.write(Csv.line(r.slideId(), r.path(), r.status(), r.error()));
                 }
             }
             w.flush();
@@ -95,27 +96,5 @@ public final class ManifestOutputs {
         Charts.histogram(dir.resolve("manifest_wh_log_distribution.png"), "Slide width and height", "log10(px)", logSide, 40);
         Charts.bars(dir.resolve("manifest_counts_by_cancer.png"), "Slides per cancer code (folder)", "cancer code", "slides", byCode);
         Charts.bars(dir.resolve("manifest_mpp_availability.png"), "µm/px availability (openable slides)", "", "slides", mpp);
-    }
-
-    static String csvLine(Object... values) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < values.length; i++) {
-            if (i > 0) {
-                sb.append(',');
-            }
-            sb.append(csv(values[i]));
-        }
-        return sb.append('\n').toString();
-    }
-
-    static String csv(Object v) {
-        if (v == null) {
-            return "";
-        }
-        String s = v.toString();
-        if (s.contains(",") || s.contains("\"") || s.contains("\n") || s.contains("\r")) {
-            return "\"" + s.replace("\"", "\"\"") + "\"";
-        }
-        return s;
     }
 }

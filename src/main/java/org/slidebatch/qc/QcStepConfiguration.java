@@ -31,6 +31,7 @@ import org.slidebatch.store.SlideStepStatus;
 import org.slidebatch.store.SlideStore;
 import org.slidebatch.store.StageResultStore;
 import org.slidebatch.workspace.AtomicFiles;
+import org.slidebatch.workspace.Csv;
 import org.slidebatch.workspace.Workspace;
 import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.repository.JobRepository;
@@ -183,22 +184,10 @@ public class QcStepConfiguration {
             if (excludedOnly && !r.excluded()) {
                 continue;
             }
-            w.write(String.join(",", csv(r.slideId()), csv(r.cancerCode()), csv(r.path()), num(r.tissuePct()),
-                num(r.whitePct()), num(r.penPct()), num(r.blurVar()), num(r.brightnessMean()), num(r.saturationMean()),
-                r.excluded() ? "1" : "0", csv(r.reasons()), csv(r.overlay())) + "\n");
+            w.write(Csv.line(r.slideId(), r.cancerCode(), r.path(), r.tissuePct(), r.whitePct(), r.penPct(), r.blurVar(),
+                r.brightnessMean(), r.saturationMean(), r.excluded() ? "1" : "0", r.reasons(), r.overlay()));
         }
         w.flush();
-    }
-
-    private static String num(double d) {
-        return Double.toString(d);
-    }
-
-    private static String csv(String s) {
-        if (s == null) {
-            return "";
-        }
-        return s.contains(",") || s.contains("\"") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
     }
 
     static final class QcTask implements SlideTask {
