@@ -1,7 +1,5 @@
 package org.slidebatch.slide;
 
-import java.awt.Graphics2D;
-import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -207,23 +205,41 @@ public final class OpenSlideReader implements SlideReader {
     }
 
     @Override
-    public RgbImage thumbnail(int maxSide) {
-        double scale = Math.max(width(), height()) / (double) maxSide;
-        int tw = (int) Math.max(1, Math.round(width() / Math.max(scale, 1.0)));
-        int th = (int) Math.max(1, Math.round(height() / Math.max(scale, 1.0)));
-        int level = bestLevelForDownsample(Math.max(scale, 1.0));
-        LevelInfo info = level(level);
-        RgbImage full = readRegion(new RegionRequest(0, 0, level, Math.toIntExact(info.width()), Math.toIntExact(info.height())));
-        if (full.width() == tw && full.height() == th) {
-            return full;
+    public RgbaImage readRegionRgba(RegionRequest r) {
+        level(r.level());
+        return withHandle(() -> {
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment argb = arena.allocate(ValueLayout.JAVA_INT, (long) r.width() * r.height());
+                lib.readRegion.invokeExact(handle, argb, r.x(), r.y(), r.level(), (long) r.width(), (long) r.height());
+                checkError("reading region " + r);
+                return argbToRgba(argb, r.width(), r.height());
+            }
+        });
+    }
+
+    /** Premultiplied ARGB words to openslide-python's RGBA: un-premultiplied, transparent stays (0,0,0,0). */
+    static RgbaImage argbToRgba(MemorySegment argb, int width, int height) {
+        int n = width * height;
+        int[] words = argb.toArray(ValueLayout.JAVA_INT);
+        byte[] rgba = new byte[n * 4];
+        for (int i = 0; i < n; i++) {
+            int p = words[i];
+            int a = p >>> 24;
+            int r = (p >>> 16) & 0xff;
+            int g = (p >>> 8) & 0xff;
+            int b = p & 0xff;
+            if (a != 0 && a != 255) {
+                r = 255 * r / a;
+                g = 255 * g / a;
+                b = 255 * b / a;
+            }
+            int o = i * 4;
+            rgba[o] = (byte) r;
+            rgba[o + 1] = (byte) g;
+            rgba[o + 2] = (byte) b;
+            rgba[o + 3] = (byte) a;
         }
-        BufferedImage out = new BufferedImage(tw, th, BufferedImage.TYPE_3BYTE_BGR);
-        Graphics2D g = out.createGraphics();
-        g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
-        g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_QUALITY);
-        g.drawImage(full.toBufferedImage(), 0, 0, tw, th, null);
-        g.dispose();
-        return RgbImage.fromBufferedImage(out);
+        return new RgbaImage(width, height, rgba);
     }
 
     /**

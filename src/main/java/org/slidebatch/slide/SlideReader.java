@@ -55,8 +55,23 @@ public interface SlideReader extends AutoCloseable {
     /** RGB pixels of the region; pixels outside the scanned area are white. */
     RgbImage readRegion(RegionRequest request);
 
-    /** Whole slide scaled so that its long side is at most {@code maxSide} px, read from the best level. */
-    RgbImage thumbnail(int maxSide);
+    /**
+     * The region as openslide-python's {@code read_region} returns it: RGBA, not premultiplied, {@code (0,0,0,0)}
+     * outside the scanned area. The default is {@link #readRegion}'s pixels made opaque, which gives the same
+     * thumbnails for slides without partly transparent pixels on a white background; readers of slides with
+     * transparency override it.
+     */
+    default RgbaImage readRegionRgba(RegionRequest request) {
+        return RgbaImage.opaque(readRegion(request));
+    }
+
+    /**
+     * OpenSlideFM's thumbnail: long side at most {@code maxSide} px, pixels equal to openslide-python's
+     * {@code get_thumbnail} (see {@link Thumbnails}).
+     */
+    default RgbImage thumbnail(int maxSide) {
+        return Thumbnails.maxSide(this, maxSide);
+    }
 
     default PixelCalibration calibration() {
         return PixelCalibration.fromProperties(properties());

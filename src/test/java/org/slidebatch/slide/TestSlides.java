@@ -17,6 +17,7 @@ public final class TestSlides {
     public static final Path SYSTEM_PYTHON = Path.of("/usr/bin/python3");
 
     private static Boolean pythonOpenSlide;
+    private static Boolean pythonPil;
 
     private TestSlides() {
     }
@@ -69,6 +70,35 @@ public final class TestSlides {
     public static void assumePythonOpenSlide() {
         assumeTrue(pythonHasOpenSlide(),
             SYSTEM_PYTHON + " cannot import openslide; install python3-openslide to run the pixel-parity tests");
+    }
+
+    /** True when /usr/bin/python3 can import PIL and numpy (python3-pil, python3-numpy). */
+    public static synchronized boolean pythonHasPil() {
+        if (pythonPil == null) {
+            pythonPil = canImport("PIL.Image, numpy");
+        }
+        return pythonPil;
+    }
+
+    public static void assumePil() {
+        assumeTrue(pythonHasPil(),
+            SYSTEM_PYTHON + " cannot import PIL and numpy; install python3-pil and python3-numpy to run the Pillow parity tests");
+    }
+
+    private static boolean canImport(String modules) {
+        if (!Files.isExecutable(SYSTEM_PYTHON)) {
+            return false;
+        }
+        try {
+            Process p = new ProcessBuilder(SYSTEM_PYTHON.toString(), "-c", "import " + modules).redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            return p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     /** Runs {@code /usr/bin/python3} with arguments; returns stdout, fails with stderr on a non-zero exit. */
