@@ -1,15 +1,13 @@
 package org.slidebatch.features;
 
-import org.opencv.core.CvType;
-import org.opencv.core.Mat;
-import org.opencv.core.Size;
-import org.opencv.imgproc.Imgproc;
+import org.slidebatch.slide.PilImaging;
 import org.slidebatch.slide.RgbImage;
-import org.slidebatch.tissue.OpenCvLoader;
 
 /**
- * A tile as the model sees it: resized to 224 px (OpenCV INTER_AREA for shrinking, INTER_LINEAR for growing),
- * scaled to [0, 1] and ImageNet-normalised, written as planar CHW floats into a batch buffer.
+ * A tile as the model sees it, as OpenSlideFM NB05 prepares it with torchvision on a PIL image:
+ * {@code Resize((224, 224), BILINEAR)} (Pillow's antialiased bilinear, {@link PilImaging}) → {@code ToTensor}
+ * (÷ 255 in float32) → {@code Normalize} (ImageNet mean and std, float32), written as planar CHW floats into a
+ * batch buffer.
  */
 public final class TilePreprocessor {
 
@@ -21,7 +19,7 @@ public final class TilePreprocessor {
 
     /** Writes 3×size×size floats of {@code tile} at {@code offset} of {@code batch}. */
     public static void normalizeInto(RgbImage tile, int size, float[] batch, int offset) {
-        byte[] rgb = tile.width() == size && tile.height() == size ? tile.rgb() : resize(tile, size);
+        byte[] rgb = resize(tile, size);
         int plane = size * size;
         for (int i = 0; i < plane; i++) {
             for (int c = 0; c < 3; c++) {
@@ -31,20 +29,8 @@ public final class TilePreprocessor {
         }
     }
 
+    /** torchvision {@code Resize((size, size), BILINEAR)} on a PIL image: the pixels unchanged when already that size. */
     static byte[] resize(RgbImage tile, int size) {
-        OpenCvLoader.load();
-        Mat src = new Mat(tile.height(), tile.width(), CvType.CV_8UC3);
-        Mat dst = new Mat();
-        try {
-            src.put(0, 0, tile.rgb());
-            int interpolation = tile.width() > size ? Imgproc.INTER_AREA : Imgproc.INTER_LINEAR;
-            Imgproc.resize(src, dst, new Size(size, size), 0, 0, interpolation);
-            byte[] out = new byte[size * size * 3];
-            dst.get(0, 0, out);
-            return out;
-        } finally {
-            src.release();
-            dst.release();
-        }
+        return PilImaging.resize(tile, size, size, PilImaging.Filter.BILINEAR).rgb();
     }
 }

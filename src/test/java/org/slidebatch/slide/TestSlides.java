@@ -85,6 +85,11 @@ public final class TestSlides {
             SYSTEM_PYTHON + " cannot import PIL and numpy; install python3-pil and python3-numpy to run the Pillow parity tests");
     }
 
+    /** Skips unless /usr/bin/python3 can import {@code modules} (comma-separated); names the Debian packages to install. */
+    public static void assumePythonModules(String modules, String packages) {
+        assumeTrue(canImport(modules), SYSTEM_PYTHON + " cannot import " + modules + "; install " + packages);
+    }
+
     private static boolean canImport(String modules) {
         if (!Files.isExecutable(SYSTEM_PYTHON)) {
             return false;
