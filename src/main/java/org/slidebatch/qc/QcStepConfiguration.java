@@ -54,6 +54,8 @@ public class QcStepConfiguration {
     public static final String EXPORT_STEP = "qc.export";
     public static final String STAGE_FOLDER = "qc";
     public static final int THUMB_MAX_SIDE = 1024;
+    /** Default of {@code pen_rules}: the ink colours. {@code pen_rules=openslidefm} is OpenSlideFM's own rule. */
+    public static final String DEFAULT_PEN_RULES = "green,blue,black";
     static final List<String> THRESHOLD_KEYS = List.of("min_tissue_pct", "max_white_pct", "min_blur_var", "max_pen_pct");
 
     @Bean
@@ -99,10 +101,11 @@ public class QcStepConfiguration {
 
     /**
      * Parameter {@code pen_rules}: comma-separated {@link PenRule} names whose masks are united (default
-     * {@code openslidefm}, OpenSlideFM's hue window, which also counts strongly eosinophilic tissue as ink).
+     * {@value #DEFAULT_PEN_RULES}, the ink colours; {@code openslidefm} is OpenSlideFM's hue window, which also counts
+     * strongly eosinophilic tissue as ink and excludes ordinary H&amp;E slides).
      */
     public static List<PenRule> penRules(JobParameters p) {
-        String raw = p.getString("pen_rules", "openslidefm");
+        String raw = p.getString("pen_rules", DEFAULT_PEN_RULES);
         List<PenRule> rules = new ArrayList<>();
         for (String name : raw.split(",")) {
             String n = name.trim().toUpperCase(java.util.Locale.ROOT).replace('-', '_');
@@ -120,19 +123,7 @@ public class QcStepConfiguration {
     }
 
     static QcMasks masks(RgbImage thumb, List<PenRule> rules) {
-        QcMasks first = QualityMetrics.masks(thumb, rules.getFirst());
-        if (rules.size() == 1) {
-            return first;
-        }
-        byte[] pen = first.pen().clone();
-        for (PenRule rule : rules.subList(1, rules.size())) {
-            byte[] more = QualityMetrics.penMask(first, rule);
-            for (int i = 0; i < pen.length; i++) {
-                pen[i] = (byte) (pen[i] | more[i]);
-            }
-        }
-        return new QcMasks(first.width(), first.height(), first.hsv(), first.gray(), first.tissue(), first.white(), pen,
-            rules.getFirst());
+        return QualityMetrics.masks(thumb, rules);
     }
 
     /** One row of qc_metrics.parquet (OpenSlideFM's columns). */
@@ -203,7 +194,7 @@ public class QcStepConfiguration {
         @Override
         public SlideOutcome process(SlideRecord slide, JobParameters parameters) throws IOException {
             QcThresholds t = thresholds(parameters);
-            String penNote = ";pen_rules=" + parameters.getString("pen_rules", "openslidefm");
+            String penNote = ";pen_rules=" + parameters.getString("pen_rules", DEFAULT_PEN_RULES);
             RgbImage thumb;
             try (SlideReader reader = OpenSlideReader.open(Path.of(slide.path()))) {
                 thumb = reader.thumbnail(THUMB_MAX_SIDE);

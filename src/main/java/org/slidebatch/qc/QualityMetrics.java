@@ -1,5 +1,6 @@
 package org.slidebatch.qc;
 
+import java.util.List;
 import java.util.Objects;
 
 import org.opencv.core.Core;
@@ -36,6 +37,28 @@ public final class QualityMetrics {
     /** Masks with OpenSlideFM's pen rule. */
     public static QcMasks masks(RgbImage thumb) {
         return masks(thumb, PenRule.OPENSLIDEFM);
+    }
+
+    /**
+     * Masks whose pen mask unites several rules ({@code pen_rules}); {@link QcMasks#penRule()} names the first.
+     */
+    public static QcMasks masks(RgbImage thumb, List<PenRule> rules) {
+        if (rules.isEmpty()) {
+            throw new IllegalArgumentException("at least one pen rule is needed");
+        }
+        QcMasks first = masks(thumb, rules.getFirst());
+        if (rules.size() == 1) {
+            return first;
+        }
+        byte[] pen = first.pen().clone();
+        for (PenRule rule : rules.subList(1, rules.size())) {
+            byte[] more = penMask(first, rule);
+            for (int i = 0; i < pen.length; i++) {
+                pen[i] = (byte) (pen[i] | more[i]);
+            }
+        }
+        return new QcMasks(first.width(), first.height(), first.hsv(), first.gray(), first.tissue(), first.white(), pen,
+            rules.getFirst());
     }
 
     public static QcMasks masks(RgbImage thumb, PenRule penRule) {

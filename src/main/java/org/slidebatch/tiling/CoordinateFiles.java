@@ -45,10 +45,34 @@ public final class CoordinateFiles {
     private CoordinateFiles() {
     }
 
+    /**
+     * One row of the tokens Parquet: OpenSlideFM NB04's columns first, under its names ({@code slide_id, cancer_code,
+     * scale_um_per_px, level, x, y} in level pixels, {@code tile_size, overlap, approx_mpp, tile_idx, seed}) plus
+     * {@code tile_px} (a name NB05's loader also accepts), then ours ({@code x0, y0} level 0, {@code level_x, level_y}).
+     * {@code x}/{@code level_x} and {@code tile_px}/{@code tile_size} carry the same values, so OpenSlideFM's loaders
+     * and ours both read the file.
+     */
+    public record TokenRow(String slideId, String cancerCode, double scaleUmPerPx, int level, long x, long y, int tileSize,
+                           int overlap, double approxMpp, int tileIdx, long seed, int tilePx, long x0, long y0, long levelX,
+                           long levelY) {
+
+        static TokenRow of(TileCoord t, String cancerCode) {
+            return new TokenRow(t.slideId(), cancerCode, t.scaleUmPerPx(), t.level(), t.levelX(), t.levelY(), t.tileSize(),
+                t.overlap(), t.approxMpp(), t.tileIdx(), t.seed(), t.tileSize(), t.x0(), t.y0(), t.levelX(), t.levelY());
+        }
+    }
+
+    /** The tokens Parquet without a cancer code ({@code UNKNOWN}, as the QC table writes it). */
     public static void writeTokensParquet(Path target, List<TileCoord> tiles) throws IOException {
-        List<TileCoord> rows = List.copyOf(tiles);
+        writeTokensParquet(target, tiles, null);
+    }
+
+    /** The tokens Parquet of one slide and scale ({@link TokenRow}); {@code cancerCode} null → {@code UNKNOWN}. */
+    public static void writeTokensParquet(Path target, List<TileCoord> tiles, String cancerCode) throws IOException {
+        String code = cancerCode == null ? "UNKNOWN" : cancerCode;
+        List<TokenRow> rows = tiles.stream().map(t -> TokenRow.of(t, code)).toList();
         AtomicFiles.write(target, out -> {
-            try (CarpetWriter<TileCoord> w = new CarpetWriter.Builder<>(out, TileCoord.class)
+            try (CarpetWriter<TokenRow> w = new CarpetWriter.Builder<>(out, TokenRow.class)
                 .withColumnNamingStrategy(ColumnNamingStrategy.SNAKE_CASE).build()) {
                 w.write(rows);
             }

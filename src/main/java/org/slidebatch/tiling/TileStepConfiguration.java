@@ -157,7 +157,7 @@ public class TileStepConfiguration {
                     TokenTiler.Result r = tiler.run(slide.slideId(), reader, mpp.getAsDouble(), thumb.width(), thumb.height(),
                         mask, target, seed, slide.fingerprint());
                     Path file = workspace.stage(STAGE_FOLDER).resolve(scaleFolder(target)).resolve(slide.slideId() + ".parquet");
-                    CoordinateFiles.writeTokensParquet(file, r.tiles());
+                    CoordinateFiles.writeTokensParquet(file, r.tiles(), slide.cancerCode());
                     results.saveTileSummary(new TileSummaryRow(slide.slideId(), target, slide.fingerprint(), r.plan().level(),
                         r.plan().approxMpp(), r.candidates(), r.tiles().size(), r.seed(), file.toString(), Instant.now()));
                     counts.add(r.tiles().size() + " @ " + target);

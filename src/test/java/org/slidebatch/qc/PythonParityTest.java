@@ -3,11 +3,19 @@ package org.slidebatch.qc;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slidebatch.slide.OpenSlideReader;
+import org.slidebatch.slide.OsfmReference;
 import org.slidebatch.slide.RgbImage;
+import org.slidebatch.slide.TestSlides;
+import org.springframework.batch.core.job.parameters.JobParametersBuilder;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
@@ -103,6 +111,85 @@ class PythonParityTest {
         PythonPil.run(dir, PLANES, raw.toString(), "" + w, "" + h, dir.toString());
         assertSameBytes("HSV", PilColor.rgbToHsv(rgb), Files.readAllBytes(dir.resolve("hsv.raw")), rgb, 3);
         assertSameBytes("L", PilColor.rgbToL(rgb), Files.readAllBytes(dir.resolve("l.raw")), rgb, 1);
+    }
+
+    /**
+     * Whole slides: our thumbnail ({@code SlideReader.thumbnail(1024)}) and metrics against NB03 run by Python on
+     * openslide-python's thumbnail; with {@code pen_rules=openslidefm} the reasons are OpenSlideFM's too.
+     */
+    @Test
+    void realSlidesMatchOpenSlideFm() throws Exception {
+        assertSlideParity(OsfmReference.realSlides());
+    }
+
+    @Test
+    void generatedSlidesMatchOpenSlideFm() throws Exception {
+        assertSlideParity(OsfmReference.generatedSlides(dir));
+    }
+
+    /** With the default pen rules (ink colours) the real H&amp;E slides are not excluded for pen. */
+    @Test
+    void realHeSlidesAreNotPenWithTheDefaultRules() throws Exception {
+        TestSlides.assumeOpenSlide();
+        List<Path> slides = OsfmReference.realHeSlides();
+        assertThat(slides).isNotEmpty();
+        List<PenRule> defaults = QcStepConfiguration.penRules(new JobParametersBuilder().toJobParameters());
+        assertThat(defaults).containsExactly(PenRule.GREEN, PenRule.BLUE, PenRule.BLACK);
+        for (Path slide : slides) {
+            try (OpenSlideReader r = OpenSlideReader.open(slide)) {
+                RgbImage thumb = r.thumbnail(QcStepConfiguration.THUMB_MAX_SIDE);
+                QcMetrics ink = QualityMetrics.compute(QualityMetrics.masks(thumb, defaults));
+                QcMetrics osfm = QualityMetrics.compute(QualityMetrics.masks(thumb, PenRule.OPENSLIDEFM));
+                System.out.printf("[qc pen] %s: pen_pct default %.4f, openslidefm %.4f%n", slide.getFileName(),
+                    ink.penPct(), osfm.penPct());
+                assertThat(QcDecision.reasons(ink, QcThresholds.defaults())).as(slide.getFileName().toString())
+                    .noneMatch(reason -> reason.startsWith("pen"));
+                assertThat(QcDecision.reasons(osfm, QcThresholds.defaults())).as("OpenSlideFM's rule flags " + slide.getFileName())
+                    .contains("pen>0.02");
+            }
+        }
+    }
+
+    private void assertSlideParity(List<Path> slides) throws Exception {
+        TestSlides.assumeOpenSlide();
+        TestSlides.assumePythonOpenSlide();
+        assertThat(slides).isNotEmpty();
+        double worstBlur = 0;
+        double worstMean = 0;
+        for (Path slide : slides) {
+            JsonNode py = JsonMapper.builder().build().readTree(OsfmReference.run(dir, "qc", slide.toString(), "openslidefm"));
+            try (OpenSlideReader r = OpenSlideReader.open(slide)) {
+                RgbImage thumb = r.thumbnail(QcStepConfiguration.THUMB_MAX_SIDE);
+                String what = slide.getFileName().toString();
+                assertThat(thumb.width() + "x" + thumb.height()).as(what)
+                    .isEqualTo(py.get("width").asInt() + "x" + py.get("height").asInt());
+                List<PenRule> rules = QcStepConfiguration.penRules(
+                    new JobParametersBuilder().addString("pen_rules", "openslidefm").toJobParameters());
+                QcMetrics m = QualityMetrics.compute(QualityMetrics.masks(thumb, rules));
+                assertThat(m.tissuePct()).as(what + " tissue_pct").isEqualTo(py.get("tissue_pct").asDouble());
+                assertThat(m.whitePct()).as(what + " white_pct").isEqualTo(py.get("white_pct").asDouble());
+                assertThat(m.penPct()).as(what + " pen_pct").isEqualTo(py.get("pen_pct").asDouble());
+                worstBlur = Math.max(worstBlur, assertRelative(what + " blur_var", m.blurVar(), py.get("blur_var").asDouble()));
+                worstMean = Math.max(worstMean,
+                    assertRelative(what + " brightness_mean", m.brightnessMean(), py.get("brightness_mean").asDouble()));
+                worstMean = Math.max(worstMean,
+                    assertRelative(what + " saturation_mean", m.saturationMean(), py.get("saturation_mean").asDouble()));
+                assertThat(QcDecision.reasonsColumn(m, QcThresholds.defaults())).as(what + " reasons")
+                    .isEqualTo(py.get("reasons").asText());
+            }
+        }
+        System.out.printf("[qc parity] %d slides: largest relative difference blur_var %.3g, means %.3g%n",
+            slides.size(), worstBlur, worstMean);
+    }
+
+    private static double assertRelative(String what, double ours, double py) {
+        if (py == 0.0) {
+            assertThat(ours).as(what).isZero();
+            return 0;
+        }
+        double rel = Math.abs(ours - py) / Math.abs(py);
+        assertThat(rel).as(what + ": ours " + ours + ", OpenSlideFM " + py).isLessThanOrEqualTo(1e-6);
+        return rel;
     }
 
     private QcMetrics assertNb03Parity(RgbImage img) throws Exception {

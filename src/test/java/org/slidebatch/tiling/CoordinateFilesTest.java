@@ -122,12 +122,20 @@ class CoordinateFilesTest {
         List<TileCoord> tiles = List.of(
             new TileCoord("s", 0.5, 0, 0, 0, 0, 0, 256, 32, 0.2527, 0, 42L),
             new TileCoord("s", 0.5, 1, 896, 0, 224, 0, 256, 32, 1.0108, 1, 42L));
-        CoordinateFiles.writeTokensParquet(pq, tiles);
+        CoordinateFiles.writeTokensParquet(pq, tiles, "BRCA");
         List<TileCoord> back = new CarpetReader<>(pq.toFile(), TileCoord.class)
             .withFieldMatchingStrategy(FieldMatchingStrategy.SNAKE_CASE).toList();
         assertThat(back).isEqualTo(tiles);
-        assertThat(columns(pq)).containsExactly("slide_id", "scale_um_per_px", "level", "x0", "y0", "level_x",
-            "level_y", "tile_size", "overlap", "approx_mpp", "tile_idx", "seed");
+        assertThat(columns(pq)).containsExactly("slide_id", "cancer_code", "scale_um_per_px", "level", "x", "y",
+            "tile_size", "overlap", "approx_mpp", "tile_idx", "seed", "tile_px", "x0", "y0", "level_x", "level_y");
+        // OpenSlideFM's names carry OpenSlideFM's values: x, y in level pixels, tile_px = tile_size
+        List<CoordinateFiles.TokenRow> rows = new CarpetReader<>(pq.toFile(), CoordinateFiles.TokenRow.class)
+            .withFieldMatchingStrategy(FieldMatchingStrategy.SNAKE_CASE).toList();
+        assertThat(rows.get(1)).isEqualTo(new CoordinateFiles.TokenRow("s", "BRCA", 0.5, 1, 224, 0, 256, 32, 1.0108, 1, 42L,
+            256, 896, 0, 224, 0));
+        CoordinateFiles.writeTokensParquet(pq, tiles);
+        assertThat(new CarpetReader<>(pq.toFile(), CoordinateFiles.TokenRow.class)
+            .withFieldMatchingStrategy(FieldMatchingStrategy.SNAKE_CASE).toList().getFirst().cancerCode()).isEqualTo("UNKNOWN");
     }
 
     @Test
