@@ -4,10 +4,11 @@ import java.util.List;
 
 /**
  * Named pen-ink detectors on Pillow HSV (all channels 0-255; hue h maps to h/255·360°). Each rule is a union of
- * inclusive H/S/V boxes, evaluated with OpenCV {@code inRange}. Only {@link #OPENSLIDEFM} is used for the
- * recorded {@code pen_pct} (exclusion rule {@code pen > max_pen_pct}); the others are offered for inspection
- * and overlays. Thresholds of the extra rules are our choice (the usual pen-filter heuristics, tuned to avoid
- * H&amp;E stain colours):
+ * inclusive H/S/V boxes, evaluated with OpenCV {@code inRange}. The QC step's {@code pen_rules} unites rules into
+ * the mask behind {@code pen_pct} (exclusion rule {@code pen > max_pen_pct}); its default is the ink colours
+ * {@link #GREEN}, {@link #BLUE}, {@link #BLACK}, because {@link #OPENSLIDEFM} also counts eosin-rich tissue as ink
+ * (0.28 and 0.45 of the thumbnail on the two real H&amp;E test slides). Thresholds of the ink rules are our choice
+ * (the usual pen-filter heuristics, tuned to avoid H&amp;E stain colours):
  * <ul>
  *   <li>{@link #OPENSLIDEFM} — OpenSlideFM NB03: {@code H ∈ [170, 255] ∧ S ≥ 60} (240°–360°: blue through
  *       magenta to red; strongly eosinophilic pink tissue can match).</li>

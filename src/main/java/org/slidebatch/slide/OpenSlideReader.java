@@ -220,10 +220,10 @@ public final class OpenSlideReader implements SlideReader {
     /** Premultiplied ARGB words to openslide-python's RGBA: un-premultiplied, transparent stays (0,0,0,0). */
     static RgbaImage argbToRgba(MemorySegment argb, int width, int height) {
         int n = width * height;
-        int[] words = argb.toArray(ValueLayout.JAVA_INT);
         byte[] rgba = new byte[n * 4];
         for (int i = 0; i < n; i++) {
-            int p = words[i];
+            // read in place: a thumbnail's whole-level read is large, no int[] copy
+            int p = argb.getAtIndex(ValueLayout.JAVA_INT, i);
             int a = p >>> 24;
             int r = (p >>> 16) & 0xff;
             int g = (p >>> 8) & 0xff;
