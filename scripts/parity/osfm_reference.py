@@ -5,6 +5,8 @@ python3-openslide, python3-pil, python3-numpy (python3-torchvision for `preproce
 usage:
   osfm_reference.py thumb SLIDE MAX_SIDE OUT.raw         NB03/NB04 thumbnail (get_thumbnail); prints "w h"
   osfm_reference.py qc SLIDE [openslidefm|none]          NB03 metrics on the 1024-px thumbnail; prints JSON
+  osfm_reference.py qcimage RAW W H OUTDIR               NB03 on a raw RGB image: metrics (JSON) and its PIL HSV and L
+                                                         planes and tissue overlay (OUTDIR/hsv.raw, l.raw, overlay.raw)
   osfm_reference.py tokens SLIDE MPP [osfm|fixed]        NB04 candidates per scale (mask on 2048 px); prints JSON
   osfm_reference.py preprocess RAW W H OUT.raw           NB05: Resize((224,224), BILINEAR) -> ToTensor -> Normalize
 """
@@ -112,6 +114,18 @@ def main(argv):
         print(img.size[0], img.size[1])
     elif cmd == 'qc':
         print(json.dumps(qc_metrics(thumbnail(slide, 1024), argv[3] if len(argv) > 3 else 'openslidefm')))
+    elif cmd == 'qcimage':
+        w, h, out = int(argv[3]), int(argv[4]), argv[5]
+        img = Image.frombytes('RGB', (w, h), open(argv[2], 'rb').read())
+        hsv = np.array(img.convert('HSV'))
+        tissue = (hsv[..., 1] >= 20) & (hsv[..., 2] < 230)
+        arr = np.asarray(img)
+        ov = arr.copy()
+        ov[tissue] = (0.35 * arr[tissue] + 0.65 * np.array([255, 0, 0])).astype(np.uint8)
+        open(out + '/hsv.raw', 'wb').write(hsv.tobytes())
+        open(out + '/l.raw', 'wb').write(img.convert('L').tobytes())
+        open(out + '/overlay.raw', 'wb').write(ov.tobytes())
+        print(json.dumps(qc_metrics(img)))
     elif cmd == 'tokens':
         print(json.dumps(tokens(slide, float(argv[3]), argv[4] if len(argv) > 4 else 'osfm')))
     elif cmd == 'preprocess':

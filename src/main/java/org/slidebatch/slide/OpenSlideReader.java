@@ -193,26 +193,28 @@ public final class OpenSlideReader implements SlideReader {
 
     @Override
     public RgbImage readRegion(RegionRequest r) {
-        level(r.level());
-        return withHandle(() -> {
-            try (Arena arena = Arena.ofConfined()) {
-                MemorySegment argb = arena.allocate(ValueLayout.JAVA_INT, (long) r.width() * r.height());
-                lib.readRegion.invokeExact(handle, argb, r.x(), r.y(), r.level(), (long) r.width(), (long) r.height());
-                checkError("reading region " + r);
-                return argbToRgb(argb, r.width(), r.height());
-            }
-        });
+        return readArgb(r, OpenSlideReader::argbToRgb);
     }
 
     @Override
     public RgbaImage readRegionRgba(RegionRequest r) {
+        return readArgb(r, OpenSlideReader::argbToRgba);
+    }
+
+    @FunctionalInterface
+    private interface ArgbConverter<T> {
+        T convert(MemorySegment argb, int width, int height);
+    }
+
+    /** One {@code openslide_read_region} into native memory, converted before the arena closes. */
+    private <T> T readArgb(RegionRequest r, ArgbConverter<T> convert) {
         level(r.level());
         return withHandle(() -> {
             try (Arena arena = Arena.ofConfined()) {
                 MemorySegment argb = arena.allocate(ValueLayout.JAVA_INT, (long) r.width() * r.height());
                 lib.readRegion.invokeExact(handle, argb, r.x(), r.y(), r.level(), (long) r.width(), (long) r.height());
                 checkError("reading region " + r);
-                return argbToRgba(argb, r.width(), r.height());
+                return convert.convert(argb, r.width(), r.height());
             }
         });
     }

@@ -8,39 +8,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** Runs reference scripts with Debian's Python (PIL + NumPy); tests skip when that is not available. */
 final class PythonPil {
 
     static final String PYTHON = "/usr/bin/python3";
 
-    private static Boolean available;
-
     private PythonPil() {
     }
 
-    static synchronized void assumeAvailable() {
-        if (available == null) {
-            available = probe();
-        }
-        assumeTrue(available, "skipped: " + PYTHON + " with PIL and numpy is not available (needs python3-pil, python3-numpy)");
-    }
-
-    private static boolean probe() {
-        if (!Files.isExecutable(Path.of(PYTHON))) {
-            return false;
-        }
-        try {
-            Process p = new ProcessBuilder(PYTHON, "-c", "import PIL.Image, numpy").redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
-            return p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+    static void assumeAvailable() {
+        org.slidebatch.slide.TestSlides.assumePil();
     }
 
     /** Runs {@code script} with {@code args}; returns stdout, failing with stderr on a non-zero exit. */
