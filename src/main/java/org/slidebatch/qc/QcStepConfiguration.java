@@ -122,10 +122,6 @@ public class QcStepConfiguration {
         return rules;
     }
 
-    static QcMasks masks(RgbImage thumb, List<PenRule> rules) {
-        return QualityMetrics.masks(thumb, rules);
-    }
-
     /** One row of qc_metrics.parquet (OpenSlideFM's columns). */
     public record QcTableRow(String slideId, String cancerCode, String path, double tissuePct, double whitePct,
                              double penPct, double blurVar, double brightnessMean, double saturationMean, boolean excluded,
@@ -199,7 +195,7 @@ public class QcStepConfiguration {
             try (SlideReader reader = OpenSlideReader.open(Path.of(slide.path()))) {
                 thumb = reader.thumbnail(THUMB_MAX_SIDE);
             }
-            QcMasks masks = masks(thumb, penRules(parameters));
+            QcMasks masks = QualityMetrics.masks(thumb, penRules(parameters));
             QcMetrics m = QualityMetrics.compute(masks);
             List<String> reasons = QcDecision.reasons(m, t);
             Path overlay = workspace.stage(STAGE_FOLDER).resolve("overlays").resolve(slide.slideId() + "_overlay.png");
