@@ -3,7 +3,9 @@ reference that slidebatch's parity tests and scripts/parity-thumbnail compare ag
 python3-openslide, python3-pil, python3-numpy (python3-torchvision for `preprocess`).
 
 usage:
-  osfm_reference.py thumb SLIDE MAX_SIDE OUT.raw         NB03/NB04 thumbnail (get_thumbnail); prints "w h"
+  osfm_reference.py thumb SLIDE OUTDIR SIZE...           thumbnails: SIZE = N (NB03/NB04: long side N, OpenSlideFM's
+                                                         size rule) or WxH (get_thumbnail((W, H)), wsistream's call);
+                                                         writes OUTDIR/<SIZE>.raw, prints "SIZE w h" lines
   osfm_reference.py qc SLIDE [openslidefm|none]          NB03 metrics on the 1024-px thumbnail; prints JSON
   osfm_reference.py qcimage RAW W H OUTDIR               NB03 on a raw RGB image: metrics (JSON) and its PIL HSV and L
                                                          planes and tissue overlay (OUTDIR/hsv.raw, l.raw, overlay.raw)
@@ -109,9 +111,14 @@ def main(argv):
         import openslide
         slide = openslide.OpenSlide(argv[2])
     if cmd == 'thumb':
-        img = thumbnail(slide, int(argv[3]))
-        open(argv[4], 'wb').write(img.tobytes())
-        print(img.size[0], img.size[1])
+        for size in argv[4:]:
+            if 'x' in size:
+                w, h = map(int, size.split('x'))
+                img = slide.get_thumbnail((w, h)).convert('RGB')
+            else:
+                img = thumbnail(slide, int(size))
+            open('%s/%s.raw' % (argv[3], size), 'wb').write(img.tobytes())
+            print(size, img.size[0], img.size[1])
     elif cmd == 'qc':
         print(json.dumps(qc_metrics(thumbnail(slide, 1024), argv[3] if len(argv) > 3 else 'openslidefm')))
     elif cmd == 'qcimage':

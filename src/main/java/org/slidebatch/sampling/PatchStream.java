@@ -423,7 +423,8 @@ public final class PatchStream implements Iterator<PatchResult>, AutoCloseable {
             int level = config.sampler().resolveLevel(levels, cal, config.assumeMpp());
             Double mpp0 = cal.isKnown() ? Double.valueOf(cal.mpp()) : config.assumeMpp();
             String source = cal.isKnown() ? cal.source() : config.assumeMpp() != null ? "assume_mpp" : "missing";
-            RgbImage thumb = r.thumbnail(config.maskMaxSide());
+            // wsistream: slide.get_thumbnail((thumbnail_size, thumbnail_size)), a square box
+            RgbImage thumb = r.thumbnail(config.maskMaxSide(), config.maskMaxSide());
             long w0 = r.width();
             long h0 = r.height();
             double dsX = (double) w0 / thumb.width();

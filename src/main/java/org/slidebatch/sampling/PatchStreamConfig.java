@@ -25,7 +25,7 @@ import java.util.TreeMap;
  * @param slideSampling   {@code sequential} (the given order) or {@code random} (a new shuffle per pass)
  * @param sampler         where patches are proposed
  * @param tissue          where the tissue mask comes from (a CLAM preset or a wsistream detector)
- * @param maskMaxSide     long side of the thumbnail the mask is computed on (2048)
+ * @param maskMaxSide     side of the square box the mask thumbnail fits in (2048; wsistream's {@code get_thumbnail((n, n))})
  * @param assumeMpp       µm/px used for slides without one when the sampler has a target µm/px (null: such slides
  *                        fail with {@code mpp_missing})
  * @param filter          per-patch check after the read (null: none)

@@ -73,6 +73,14 @@ public interface SlideReader extends AutoCloseable {
         return Thumbnails.maxSide(this, maxSide);
     }
 
+    /**
+     * openslide-python's {@code get_thumbnail((maxWidth, maxHeight))}: fits the box, aspect preserved (wsistream asks
+     * for a square box, e.g. 2048 × 2048).
+     */
+    default RgbImage thumbnail(int maxWidth, int maxHeight) {
+        return Thumbnails.openslidePython(this, maxWidth, maxHeight);
+    }
+
     default PixelCalibration calibration() {
         return PixelCalibration.fromProperties(properties());
     }

@@ -186,7 +186,8 @@ final class FakeSlide implements SlideReader {
     }
 
     @Override
-    public RgbImage thumbnail(int maxSide) {
+    public RgbImage thumbnail(int maxWidth, int maxHeight) {
+        int maxSide = Math.min(maxWidth, maxHeight);
         double scale = Math.max(1.0, Math.max(width, height) / (double) maxSide);
         int tw = (int) Math.max(1, Math.round(width / scale));
         int th = (int) Math.max(1, Math.round(height / scale));

@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.slidebatch.synth.SyntheticSlideGenerator;
 import org.slidebatch.synth.SyntheticSlideSpec;
@@ -28,11 +30,20 @@ public final class OsfmReference {
         return TestSlides.runPython(all, workDir);
     }
 
-    /** openslide-python's OpenSlideFM thumbnail of {@code slide} at {@code maxSide}. */
-    public static RgbImage thumbnail(Path workDir, Path slide, int maxSide) throws IOException, InterruptedException {
-        Path out = Files.createTempFile(workDir, "thumb", ".raw");
-        String[] wh = run(workDir, "thumb", slide.toString(), "" + maxSide, out.toString()).strip().split(" ");
-        return new RgbImage(Integer.parseInt(wh[0]), Integer.parseInt(wh[1]), Files.readAllBytes(out));
+    /**
+     * openslide-python's thumbnails of {@code slide}, one per size: {@code "N"} is OpenSlideFM's (long side N),
+     * {@code "WxH"} is {@code get_thumbnail((W, H))}. One Python process per slide.
+     */
+    public static Map<String, RgbImage> thumbnails(Path workDir, Path slide, String... sizes) throws IOException, InterruptedException {
+        Path out = Files.createTempDirectory(workDir, "thumbs");
+        List<String> args = new ArrayList<>(List.of("thumb", slide.toString(), out.toString()));
+        args.addAll(List.of(sizes));
+        Map<String, RgbImage> result = new LinkedHashMap<>();
+        for (String line : run(workDir, args.toArray(String[]::new)).strip().split("\\R")) {
+            String[] p = line.split(" ");
+            result.put(p[0], new RgbImage(Integer.parseInt(p[1]), Integer.parseInt(p[2]), Files.readAllBytes(out.resolve(p[0] + ".raw"))));
+        }
+        return result;
     }
 
     /** Real test slides (H&amp;E) plus openslide-python's small fixtures; those missing are left out. */

@@ -3,6 +3,7 @@ package org.slidebatch.slide;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -46,19 +47,32 @@ class ThumbnailParityTest {
         assertThat(Thumbnails.targetSize(100_000, 3, 2048)).containsExactly(2048, 1);
     }
 
+    /**
+     * Per slide: OpenSlideFM's thumbnails at 256, 1024 and 2048 px ({@link SlideReader#thumbnail(int)}) and wsistream's
+     * box calls ({@link SlideReader#thumbnail(int, int)}: 2048 × 2048, and a non-square box).
+     */
     private static void assertThumbnailsEqual(List<Path> slides) throws Exception {
         List<String> checked = new ArrayList<>();
         for (Path slide : slides) {
+            Map<String, RgbImage> py = OsfmReference.thumbnails(dir, slide, "256", "1024", "2048", "2048x2048", "300x200");
             try (OpenSlideReader r = OpenSlideReader.open(slide)) {
-                for (int side : new int[] {256, 1024, 2048}) {
-                    RgbImage py = OsfmReference.thumbnail(dir, slide, side);
-                    RgbImage ours = r.thumbnail(side);
-                    String what = slide.getFileName() + " @" + side;
-                    assertThat(ours.width() + "x" + ours.height()).as(what).isEqualTo(py.width() + "x" + py.height());
-                    PilImagingParityTest.assertSamePixels(what, ours, py.rgb());
-                    int level = r.bestLevelForDownsample(Math.max((double) r.width() / side, (double) r.height() / side));
-                    checked.add(what + " level " + level + " shrink "
-                        + String.format("%.2f", (double) r.level(level).width() / ours.width()));
+                for (Map.Entry<String, RgbImage> e : py.entrySet()) {
+                    String size = e.getKey();
+                    RgbImage ours;
+                    String what = slide.getFileName() + " @" + size;
+                    if (size.contains("x")) {
+                        String[] wh = size.split("x");
+                        ours = r.thumbnail(Integer.parseInt(wh[0]), Integer.parseInt(wh[1]));
+                    } else {
+                        int side = Integer.parseInt(size);
+                        ours = r.thumbnail(side);
+                        int level = r.bestLevelForDownsample(Math.max((double) r.width() / side, (double) r.height() / side));
+                        what += " level " + level + " shrink " + String.format("%.2f", (double) r.level(level).width() / ours.width());
+                    }
+                    assertThat(ours.width() + "x" + ours.height()).as(what)
+                        .isEqualTo(e.getValue().width() + "x" + e.getValue().height());
+                    PilImagingParityTest.assertSamePixels(what, ours, e.getValue().rgb());
+                    checked.add(what);
                 }
             }
         }
