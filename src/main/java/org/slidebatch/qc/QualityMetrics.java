@@ -6,23 +6,22 @@ import java.util.Objects;
 import org.opencv.core.Core;
 import org.opencv.core.CvType;
 import org.opencv.core.Mat;
-import org.opencv.core.MatOfDouble;
 import org.opencv.core.Scalar;
-import org.opencv.imgproc.Imgproc;
 import org.slidebatch.slide.RgbImage;
 
 /**
  * OpenSlideFM NB03 quality metrics on a slide thumbnail (≤ 1024 px long side in the pipeline, but any size
- * works). Colour planes follow Pillow ({@link PilColor}); thresholding, counting, the Laplacian and the masked
- * statistics are OpenCV:
+ * works). Colour planes follow Pillow ({@link PilColor}); thresholding is OpenCV; counts, the Laplacian and the
+ * statistics follow NumPy's arithmetic, so every metric equals OpenSlideFM's to the bit:
  * <ul>
  *   <li>tissue = {@code S ≥ 20 ∧ V < 230}, white = {@code V ≥ 230 ∧ S ≤ 30}, pen = {@link PenRule} (default
  *       {@link PenRule#OPENSLIDEFM}: {@code H ∈ [170, 255] ∧ S ≥ 60}) — {@code Core.inRange} on the HSV Mat;</li>
  *   <li>fractions = {@code countNonZero / (w·h)};</li>
- *   <li>blur = {@code Imgproc.Laplacian} with {@code ksize = 1} (exactly the kernel [[0,1,0],[1,−4,1],[0,1,0]])
- *       on the float32 grey image with {@code BORDER_REFLECT_101} (= NumPy {@code pad(mode='reflect')}), then
- *       population variance over tissue via masked {@code Core.meanStdDev}; 0.0 when there is no tissue;</li>
- *   <li>brightness / saturation = masked {@code Core.mean} of V / S over tissue, over all pixels when none.</li>
+ *   <li>blur = the 4-neighbour Laplacian [[0,1,0],[1,−4,1],[0,1,0]] of the grey image with NumPy
+ *       {@code pad(mode='reflect')} borders, population variance over tissue in NumPy's float32 arithmetic
+ *       ({@link NumpyFloat32}); 0.0 when there is no tissue;</li>
+ *   <li>brightness / saturation = mean of V / S over tissue (over all pixels when none): exact integer sums, one
+ *       division.</li>
  * </ul>
  */
 public final class QualityMetrics {
@@ -100,57 +99,76 @@ public final class QualityMetrics {
 
     /** Metrics from masks already computed (pen fraction uses whatever rule the masks were built with). */
     public static QcMetrics compute(QcMasks masks) {
-        QcOpenCv.ensureLoaded();
         int w = masks.width();
         int h = masks.height();
-        double n = (double) w * h;
-        Mat tissue = mask(masks.tissue(), w, h);
-        Mat white = mask(masks.white(), w, h);
-        Mat pen = mask(masks.pen(), w, h);
-        Mat hsv = new Mat(h, w, CvType.CV_8UC3);
-        try {
-            hsv.put(0, 0, masks.hsv());
-            int tissueCount = Core.countNonZero(tissue);
-            double tissuePct = tissueCount / n;
-            double whitePct = Core.countNonZero(white) / n;
-            double penPct = Core.countNonZero(pen) / n;
-            double blurVar = tissueCount == 0 ? 0.0 : laplacianVariance(masks.gray(), w, h, tissue);
-            Scalar means = tissueCount == 0 ? Core.mean(hsv) : Core.mean(hsv, tissue);
-            return new QcMetrics(tissuePct, whitePct, penPct, blurVar, means.val[2], means.val[1]);
-        } finally {
-            tissue.release();
-            white.release();
-            pen.release();
-            hsv.release();
+        int n = w * h;
+        byte[] tissue = masks.tissue();
+        byte[] hsv = masks.hsv();
+        int tissueCount = 0;
+        int whiteCount = 0;
+        int penCount = 0;
+        long sumV = 0;
+        long sumS = 0;
+        long tissueV = 0;
+        long tissueS = 0;
+        for (int i = 0; i < n; i++) {
+            int s = hsv[i * 3 + 1] & 0xff;
+            int v = hsv[i * 3 + 2] & 0xff;
+            sumS += s;
+            sumV += v;
+            if (tissue[i] != 0) {
+                tissueCount++;
+                tissueS += s;
+                tissueV += v;
+            }
+            if (masks.white()[i] != 0) {
+                whiteCount++;
+            }
+            if (masks.pen()[i] != 0) {
+                penCount++;
+            }
         }
+        double total = n;
+        double blurVar = tissueCount == 0 ? 0.0 : laplacianVariance(masks.gray(), w, h, tissue, tissueCount);
+        // NumPy: the mean of uint8 values accumulates exactly in float64, then one division
+        double brightness = tissueCount == 0 ? sumV / total : tissueV / (double) tissueCount;
+        double saturation = tissueCount == 0 ? sumS / total : tissueS / (double) tissueCount;
+        return new QcMetrics(tissueCount / total, whiteCount / total, penCount / total, blurVar, brightness, saturation);
     }
 
     /**
-     * Population variance of the 4-neighbour Laplacian of a grey plane over the non-zero pixels of
-     * {@code mask} (NumPy {@code np.var(lap[mask])}). The Laplacian of 8-bit input is an integer in
-     * [−1020, 1020], exact in float32, so only the variance accumulation can differ from NumPy (in the last
-     * digits: OpenCV accumulates in double, NumPy in float32).
+     * {@code float(np.var(lap[mask]))} of OpenSlideFM: the 4-neighbour Laplacian of the grey plane with
+     * {@code np.pad(mode='reflect')} borders (mirror without repeating the edge), over the mask's pixels in row-major
+     * order, with NumPy's float32 variance ({@link NumpyFloat32}). The Laplacian of 8-bit input is an integer in
+     * [−1020, 1020], exact in float32.
      */
-    static double laplacianVariance(byte[] gray, int w, int h, Mat mask) {
-        Mat g8 = new Mat(h, w, CvType.CV_8UC1);
-        Mat g32 = new Mat();
-        Mat lap = new Mat();
-        MatOfDouble mean = new MatOfDouble();
-        MatOfDouble std = new MatOfDouble();
-        try {
-            g8.put(0, 0, gray);
-            g8.convertTo(g32, CvType.CV_32F);
-            Imgproc.Laplacian(g32, lap, CvType.CV_32F, 1, 1.0, 0.0, Core.BORDER_REFLECT_101);
-            Core.meanStdDev(lap, mean, std, mask);
-            double sd = std.toArray()[0];
-            return sd * sd;
-        } finally {
-            g8.release();
-            g32.release();
-            lap.release();
-            mean.release();
-            std.release();
+    static double laplacianVariance(byte[] gray, int w, int h, byte[] mask, int count) {
+        float[] lap = new float[count];
+        int k = 0;
+        for (int y = 0; y < h; y++) {
+            int up = reflect(y - 1, h) * w;
+            int down = reflect(y + 1, h) * w;
+            int row = y * w;
+            for (int x = 0; x < w; x++) {
+                if (mask[row + x] == 0) {
+                    continue;
+                }
+                int left = reflect(x - 1, w);
+                int right = reflect(x + 1, w);
+                int c = gray[row + x] & 0xff;
+                lap[k++] = -4 * c + (gray[up + x] & 0xff) + (gray[down + x] & 0xff) + (gray[row + left] & 0xff)
+                    + (gray[row + right] & 0xff);
+            }
         }
+        return NumpyFloat32.variance(lap, count);
+    }
+
+    /** NumPy's {@code reflect} padding index for one pixel beyond an edge. */
+    private static int reflect(int i, int n) {
+        if (n == 1) {
+            return 0;
+        }
+        return i < 0 ? -i : i >= n ? 2 * n - 2 - i : i;
     }
 
     private static byte[] penMask(Mat hsvMat, PenRule rule) {
@@ -180,12 +198,6 @@ public final class QualityMetrics {
         } finally {
             m.release();
         }
-    }
-
-    private static Mat mask(byte[] plane, int w, int h) {
-        Mat m = new Mat(h, w, CvType.CV_8UC1);
-        m.put(0, 0, plane);
-        return m;
     }
 
     private static void requireNonEmpty(RgbImage thumb) {

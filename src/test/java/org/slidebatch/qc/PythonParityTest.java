@@ -23,8 +23,9 @@ import static org.assertj.core.api.Assertions.within;
 
 /**
  * OpenSlideFM NB03's metrics re-implemented with PIL + NumPy ({@code scripts/parity/osfm_reference.py}, as in the
- * notebook) on the same pixels must give identical fractions and means, blur variance within 1e-3 relative on
- * noise images (1e-6 on slide thumbnails; NumPy accumulates float32), and byte-identical PIL planes and overlay;
+ * notebook) on the same pixels must give identical fractions, means and blur variance within 1e-6 relative (we
+ * follow NumPy's float32 reduction, so they are equal to the bit with NumPy 1.24), and byte-identical PIL planes
+ * and overlay;
  * on whole slides our thumbnail must be openslide-python's. Skipped when Debian's {@code /usr/bin/python3} with
  * PIL and numpy (and python3-openslide for the slide tests) is missing.
  */
@@ -160,6 +161,9 @@ class PythonParityTest {
             return 0;
         }
         double rel = Math.abs(ours - py) / Math.abs(py);
+        if (rel != 0) {
+            System.out.println("[qc parity] " + what + ": ours " + ours + ", OpenSlideFM " + py);
+        }
         assertThat(rel).as(what + ": ours " + ours + ", OpenSlideFM " + py).isLessThanOrEqualTo(1e-6);
         return rel;
     }
@@ -182,7 +186,7 @@ class PythonParityTest {
         if (py[3] == 0.0) {
             assertThat(m.blurVar()).as("blur_var").isZero();
         } else {
-            assertThat(m.blurVar()).as("blur_var").isCloseTo(py[3], within(Math.abs(py[3]) * 1e-3));
+            assertThat(m.blurVar()).as("blur_var").isCloseTo(py[3], within(Math.abs(py[3]) * 1e-6));
         }
         assertThat(m.brightnessMean()).as("brightness_mean").isCloseTo(py[4], within(1e-9 * Math.max(1, py[4])));
         assertThat(m.saturationMean()).as("saturation_mean").isCloseTo(py[5], within(1e-9 * Math.max(1, py[5])));
