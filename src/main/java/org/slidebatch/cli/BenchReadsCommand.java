@@ -15,10 +15,12 @@ import java.util.concurrent.Future;
 
 import org.slidebatch.batch.HostFacts;
 import org.slidebatch.slide.LevelInfo;
-import org.slidebatch.slide.OpenSlideReader;
+import org.slidebatch.slide.ReadStats;
+import org.slidebatch.slide.ReaderChoice;
 import org.slidebatch.slide.RegionRequest;
 import org.slidebatch.slide.RgbImage;
 import org.slidebatch.slide.SlideReader;
+import org.slidebatch.slide.SlideReaders;
 import org.slidebatch.workspace.AtomicFiles;
 
 import picocli.CommandLine.Command;
@@ -49,7 +51,8 @@ final class BenchReadsCommand implements Callable<Integer> {
     @Option(names = "--pattern", defaultValue = "random", description = "random or grid")
     String pattern;
 
-    @Option(names = "--reader", defaultValue = "openslide", description = "SlideReader implementation (openslide)")
+    @Option(names = "--reader", defaultValue = "auto",
+        description = "SlideReader: openslide, fast (our JPEG tile decoder) or auto (fast where it applies; default)")
     String reader;
 
     @Option(names = "--warmup", defaultValue = "20", description = "Untimed reads first (default ${DEFAULT-VALUE}).")
@@ -64,10 +67,14 @@ final class BenchReadsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!reader.equals("openslide")) {
-            throw new CliException("unknown reader '" + reader + "' (available: openslide)", 2);
+        ReaderChoice choice;
+        try {
+            choice = ReaderChoice.parse(reader);
+        } catch (IllegalArgumentException e) {
+            throw new CliException("--" + e.getMessage(), 2);
         }
-        try (SlideReader r = OpenSlideReader.open(slide)) {
+        ReadStats.Snapshot statsBefore = ReadStats.global().snapshot();
+        try (SlideReader r = SlideReaders.open(slide, choice)) {
             LevelInfo lv = r.level(level);
             List<long[]> positions = positions(lv, size, reads, seed, pattern);
             if (positionsOut != null) {
@@ -109,6 +116,7 @@ final class BenchReadsCommand implements Callable<Integer> {
             out.put("reads_per_s", positions.size() / seconds);
             out.put("megapixels_per_s", positions.size() * (double) size * size / 1e6 / seconds);
             out.put("threads", threads);
+            ReadStats.Snapshot reads = readStats(out, statsBefore);
             passport(out);
             Map<String, Object> inputs = new LinkedHashMap<>();
             inputs.put("slide", slide.toAbsolutePath().toString());
@@ -122,9 +130,9 @@ final class BenchReadsCommand implements Callable<Integer> {
             inputs.put("warmup", warmup);
             out.put("inputs", inputs);
             out.put("checksum", checksum);
-            emit(out, json, String.format(Locale.ROOT, "reads: %s %d threads, %d× %d² at level %d (%s): %.1f reads/s, %.1f MP/s",
+            emit(out, json, String.format(Locale.ROOT, "reads: %s %d threads, %d× %d² at level %d (%s): %.1f reads/s, %.1f MP/s; %s",
                 r.readerName(), threads, positions.size(), size, level, pattern, positions.size() / seconds,
-                positions.size() * (double) size * size / 1e6 / seconds));
+                positions.size() * (double) size * size / 1e6 / seconds, reads.describe()));
             return 0;
         }
     }
@@ -154,6 +162,19 @@ final class BenchReadsCommand implements Callable<Integer> {
             default -> throw new CliException("--pattern must be random or grid, got " + pattern, 2);
         }
         return out;
+    }
+
+    /** How this run's reads were served (fast, or OpenSlide and why), warm-up included, into {@code read_stats}. */
+    static ReadStats.Snapshot readStats(Map<String, Object> out, ReadStats.Snapshot before) {
+        ReadStats.Snapshot s = ReadStats.global().snapshot().minus(before);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("fast_reads", s.fastReads());
+        m.put("tiles_decoded", s.tilesDecoded());
+        m.put("tile_cache_hits", s.tileCacheHits());
+        m.put("openslide_fallback_reads", s.fallbackReads());
+        m.put("openslide_slides", s.openslideSlides());
+        out.put("read_stats", m);
+        return s;
     }
 
     static void passport(Map<String, Object> out) {

@@ -174,6 +174,11 @@ public final class JpegTileReader implements SlideReader {
         throw new SlideException(path, "the fast JPEG tile reader does not apply: " + ((NotApplicable) r).reason());
     }
 
+    /** The decoder library for passports: its soname, or "not available" (the fast reader then never applies). */
+    public static String decoderLibrary() {
+        return TurboJpeg.isAvailable() ? TurboJpeg.SONAME : "not available";
+    }
+
     /** Counts of fast and fallback reads on this reader. */
     public ReadStats stats() {
         return stats;
@@ -460,6 +465,7 @@ public final class JpegTileReader implements SlideReader {
                 } catch (Throwable ignored) {
                     // the handle is gone either way
                 }
+                cache.releaseBudget();
                 arena.close();
             }
         }

@@ -6,14 +6,25 @@ import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Decoded tiles of one reading thread, least recently used first out, in fixed-size slots off the Java heap.
  * Slots are allocated on first use and reused after that, so a grid or patch stream that sweeps the slide
  * churns no heap (a heap {@code byte[]} LRU cost 25–30 % in GC time in one run). Not thread-safe: one cache
  * per thread. The slots live in the owner's arena and are freed when the reader closes.
+ *
+ * <p>A patch stream keeps many slides open on many threads, so beyond {@link #FLOOR_SLOTS} slots a cache
+ * grows only while the JVM-wide budget ({@code -Dslidebatch.tile-cache-total-mib}, default 1024) allows;
+ * past it, it recycles its own least recently used slot instead.
  */
 final class TileCache {
+
+    /** Slots every cache may have whatever the budget: a 512² read touches at most 9 tiles of 256². */
+    static final int FLOOR_SLOTS = 16;
+
+    private static final AtomicLong BUDGET_LEFT = new AtomicLong(
+        Long.getLong("slidebatch.tile-cache-total-mib", 1024) * 1024 * 1024);
 
     private final Arena arena;
     private final long slotBytes;
@@ -21,6 +32,7 @@ final class TileCache {
     private final LinkedHashMap<Long, MemorySegment> tiles = new LinkedHashMap<>(64, 0.75f, true);
     private final ArrayDeque<MemorySegment> free = new ArrayDeque<>();
     private int allocated;
+    private long reserved;
 
     TileCache(Arena arena, long slotBytes, int capacity) {
         if (capacity < 1) {
@@ -46,7 +58,7 @@ final class TileCache {
         if (slot != null) {
             return slot;
         }
-        if (allocated < capacity) {
+        if (allocated < capacity && (allocated < FLOOR_SLOTS || reserve())) {
             allocated++;
             return arena.allocate(slotBytes, 64);
         }
@@ -54,6 +66,21 @@ final class TileCache {
         MemorySegment reused = eldest.next().getValue();
         eldest.remove();
         return reused;
+    }
+
+    private boolean reserve() {
+        if (BUDGET_LEFT.addAndGet(-slotBytes) >= 0) {
+            reserved += slotBytes;
+            return true;
+        }
+        BUDGET_LEFT.addAndGet(slotBytes);
+        return false;
+    }
+
+    /** Gives this cache's share of the JVM-wide budget back; call once, when its arena is closed. */
+    void releaseBudget() {
+        BUDGET_LEFT.addAndGet(reserved);
+        reserved = 0;
     }
 
     /** Stores a slot that now holds the tile {@code key}. */
