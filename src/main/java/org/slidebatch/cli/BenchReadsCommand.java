@@ -89,6 +89,7 @@ final class BenchReadsCommand implements Callable<Integer> {
                 r.readRegion(RegionRequest.square(p[0], p[1], level, size));
             }
             ExecutorService pool = Executors.newFixedThreadPool(threads);
+            long cpuStart = HostFacts.processCpuNanos();
             long start = System.nanoTime();
             List<Future<Long>> parts = new ArrayList<>();
             int per = (positions.size() + threads - 1) / threads;
@@ -108,6 +109,7 @@ final class BenchReadsCommand implements Callable<Integer> {
                 checksum += f.get();
             }
             double seconds = (System.nanoTime() - start) / 1e9;
+            double cpuSeconds = (HostFacts.processCpuNanos() - cpuStart) / 1e9;
             pool.shutdown();
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("what", "reads");
@@ -116,6 +118,10 @@ final class BenchReadsCommand implements Callable<Integer> {
             out.put("reads_per_s", positions.size() / seconds);
             out.put("megapixels_per_s", positions.size() * (double) size * size / 1e6 / seconds);
             out.put("threads", threads);
+            // CPU time of the whole process (GC and JIT included): on a shared, loaded machine reads per CPU-second
+            // compare readers more fairly than wall-clock rates
+            out.put("cpu_seconds", cpuSeconds);
+            out.put("reads_per_cpu_s", positions.size() / cpuSeconds);
             ReadStats.Snapshot reads = readStats(out, statsBefore);
             passport(out);
             Map<String, Object> inputs = new LinkedHashMap<>();

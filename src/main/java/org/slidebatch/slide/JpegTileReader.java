@@ -344,11 +344,13 @@ public final class JpegTileReader implements SlideReader {
             int w = r.width();
             int h = r.height();
             byte[] out = new byte[w * h * 3];
-            Arrays.fill(out, (byte) 0xFF); // outside the image: transparent in OpenSlide, white for us
             long x0 = Math.max(lx, 0);
             long y0 = Math.max(ly, 0);
             long x1 = Math.min(lx + w, dir.width());
             long y1 = Math.min(ly + h, dir.height());
+            if (x0 != lx || y0 != ly || x1 != lx + w || y1 != ly + h) {
+                Arrays.fill(out, (byte) 0xFF); // outside the image: transparent in OpenSlide, white for us
+            }
             if (x0 >= x1 || y0 >= y1) {
                 return new RgbImage(w, h, out);
             }
