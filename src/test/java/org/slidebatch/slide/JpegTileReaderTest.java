@@ -176,6 +176,44 @@ class JpegTileReaderTest {
     }
 
     @Test
+    void damagedTiffStructureIsAClearErrorNamingTheFile() throws Exception {
+        Path notTiff = work.resolve("not-a.tiff");
+        Files.writeString(notTiff, "hello, not a slide");
+        assertThatThrownBy(() -> TiffFile.open(notTiff)).isInstanceOf(SlideException.class)
+            .hasMessage(notTiff + ": not a TIFF file (no II/MM byte-order mark)");
+        Path pastEnd = work.resolve("past-end.tiff");
+        Files.write(pastEnd, new byte[] {'I', 'I', 42, 0, (byte) 0xF0, 0, 0, 0, 0, 0});
+        assertThatThrownBy(() -> TiffFile.open(pastEnd)).isInstanceOf(SlideException.class)
+            .hasMessageStartingWith(pastEnd + ": ").hasMessageContaining("lies outside the file (10 bytes)");
+        Path loop = work.resolve("loop.tiff");
+        // one directory with no entries whose next-directory pointer is itself
+        Files.write(loop, new byte[] {'I', 'I', 42, 0, 8, 0, 0, 0, 0, 0, 8, 0, 0, 0});
+        assertThatThrownBy(() -> TiffFile.open(loop)).isInstanceOf(SlideException.class)
+            .hasMessageContaining("directory chain loops");
+        Path big = work.resolve("big-header-only.tiff");
+        Files.write(big, new byte[] {'I', 'I', 43, 0, 4, 0, 0, 0, 16, 0, 0, 0, 0, 0, 0, 0});
+        assertThatThrownBy(() -> TiffFile.open(big)).isInstanceOf(SlideException.class)
+            .hasMessageContaining("BigTIFF header with an offset size other than 8");
+    }
+
+    @Test
+    void readStatsDifferencesAndDescription() {
+        ReadStats s = ReadStats.newChild();
+        ReadStats.Snapshot before = s.snapshot();
+        s.fastRead();
+        s.fastRead();
+        s.tileDecoded();
+        s.tileCacheHit();
+        s.fallbackRead("missing tile (0 bytes)");
+        ReadStats.Snapshot d = s.snapshot().minus(before);
+        assertThat(d.fastReads()).isEqualTo(2);
+        assertThat(d.fallbackReadCount()).isEqualTo(1);
+        assertThat(d.describe()).isEqualTo(
+            "reads: fast 2 (tiles decoded 1, cache hits 1), openslide fallback 1 {missing tile (0 bytes)=1}");
+        assertThat(s.snapshot().minus(s.snapshot()).isEmpty()).isTrue();
+    }
+
+    @Test
     void choiceParsesAndRefusesUnknownValues() {
         assertThat(ReaderChoice.parse(null)).isEqualTo(ReaderChoice.AUTO);
         assertThat(ReaderChoice.parse(" Fast ")).isEqualTo(ReaderChoice.FAST);
