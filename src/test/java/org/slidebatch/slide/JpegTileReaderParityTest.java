@@ -117,6 +117,27 @@ class JpegTileReaderParityTest {
     }
 
     @Test
+    void ycbcr444FromOurWriter() throws Exception {
+        Path p = work.resolve("ycc444.tiff");
+        org.slidebatch.synth.Chroma444Pyramid.write(p, 700, 530, 128, 4L);
+        try (TiffFile t = TiffFile.open(p)) {
+            assertThat(t.directories().getFirst().photometric()).isEqualTo(TiffFile.PHOTOMETRIC_YCBCR);
+            long off = t.directories().getFirst().tileOffsets()[0];
+            byte[] head = new byte[4096];
+            java.lang.foreign.MemorySegment.copy(t.data(), java.lang.foreign.ValueLayout.JAVA_BYTE, off, head, 0, head.length);
+            String hex = java.util.HexFormat.of().formatHex(head);
+            // SOF0 with three components sampled 1×1 (0x11): really 4:4:4
+            assertThat(hex).containsPattern("ffc0001108[0-9a-f]{8}03011100021101031101");
+        }
+        try (OpenSlideReader os = OpenSlideReader.open(p)) {
+            List<RegionRequest> l0 = level0Regions(os.width(), os.height(), 128, 44);
+            List<RegionRequest> all = new ArrayList<>(l0);
+            all.addAll(higherLevelRegions(os));
+            assertThat(assertParity(p, all)).isGreaterThanOrEqualTo(l0.size());
+        }
+    }
+
+    @Test
     void vipsPyramidsYcbcr420AndRgb444ClassicAndBig() throws Exception {
         record Case(String name, int w, int h, int q, int tile, boolean big) {
         }
