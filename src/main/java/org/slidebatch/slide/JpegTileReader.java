@@ -71,7 +71,7 @@ public final class JpegTileReader implements SlideReader {
         long budget = Long.getLong("slidebatch.tile-cache-mib", DEFAULT_CACHE_MIB) * 1024 * 1024;
         // About 3 tile rows: a raster grid of cells taller than a tile then decodes every tile once.
         long wanted = Math.max(16, 3 * across + 4);
-        this.cacheTiles = (int) Math.max(1, Math.min(wanted, slot == 0 ? 1 : budget / slot));
+        this.cacheTiles = (int) Math.max(4, Math.min(wanted, slot == 0 ? 1 : budget / slot));
     }
 
     /**
@@ -96,6 +96,15 @@ public final class JpegTileReader implements SlideReader {
         } catch (SlideException e) {
             return new NotApplicable("TIFF not parsed: " + e.reason());
         }
+        try {
+            return wrap(openslide, tiff);
+        } catch (RuntimeException e) {
+            tiff.close();
+            throw e;
+        }
+    }
+
+    private static Result wrap(OpenSlideReader openslide, TiffFile tiff) {
         List<LevelInfo> levels = openslide.levels();
         TiffFile.Directory[] fast = new TiffFile.Directory[levels.size()];
         String[] why = new String[levels.size()];
@@ -138,8 +147,8 @@ public final class JpegTileReader implements SlideReader {
         if (d.planarConfig() != 1) {
             return "planar configuration " + d.planarConfig();
         }
-        if (d.tileWidth() > 16384 || d.tileHeight() > 16384) {
-            return "tiles larger than 16384 px";
+        if (d.tileWidth() > 4096 || d.tileHeight() > 4096) {
+            return "tiles larger than 4096 px"; // a cache slot would be 48 MiB or more
         }
         long tiles = d.tilesAcross() * d.tilesDown();
         if (d.tileOffsets().length < tiles || d.tileByteCounts().length < tiles) {
@@ -323,7 +332,8 @@ public final class JpegTileReader implements SlideReader {
         private final Arena arena = Arena.ofShared();
         private final MemorySegment handle;
         private final MemorySegment header = arena.allocate(ValueLayout.JAVA_INT, 4);
-        private final TileCache cache = new TileCache(arena, slotBytes, cacheTiles);
+        private final TileCache cache = new TileCache(arena, slotBytes, cacheTiles,
+            (int) Math.min(cacheTiles, Math.min(TileCache.FLOOR_SLOTS, Math.max(4, 48L * 1024 * 1024 / Math.max(1, slotBytes)))));
         private MemorySegment stream = arena.allocate(256 * 1024, 16);
         private boolean destroyed;
 

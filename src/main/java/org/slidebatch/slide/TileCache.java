@@ -14,13 +14,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * churns no heap (a heap {@code byte[]} LRU cost 25–30 % in GC time in one run). Not thread-safe: one cache
  * per thread. The slots live in the owner's arena and are freed when the reader closes.
  *
- * <p>A patch stream keeps many slides open on many threads, so beyond {@link #FLOOR_SLOTS} slots a cache
+ * <p>A patch stream keeps many slides open on many threads, so beyond its floor of slots a cache
  * grows only while the JVM-wide budget ({@code -Dslidebatch.tile-cache-total-mib}, default 1024) allows;
  * past it, it recycles its own least recently used slot instead.
  */
 final class TileCache {
 
-    /** Slots every cache may have whatever the budget: a 512² read touches at most 9 tiles of 256². */
+    /** Slots a cache of 256² tiles may have whatever the budget: a 512² read touches at most 9 tiles of 256². */
     static final int FLOOR_SLOTS = 16;
 
     private static final AtomicLong BUDGET_LEFT = new AtomicLong(
@@ -29,18 +29,21 @@ final class TileCache {
     private final Arena arena;
     private final long slotBytes;
     private final int capacity;
+    private final int floor;
     private final LinkedHashMap<Long, MemorySegment> tiles = new LinkedHashMap<>(64, 0.75f, true);
     private final ArrayDeque<MemorySegment> free = new ArrayDeque<>();
     private int allocated;
     private long reserved;
 
-    TileCache(Arena arena, long slotBytes, int capacity) {
+    /** @param floor slots allocated whatever the JVM-wide budget says (at most {@code capacity}) */
+    TileCache(Arena arena, long slotBytes, int capacity, int floor) {
         if (capacity < 1) {
             throw new IllegalArgumentException("tile cache needs at least one slot");
         }
         this.arena = arena;
         this.slotBytes = slotBytes;
         this.capacity = capacity;
+        this.floor = Math.min(floor, capacity);
     }
 
     static long key(int level, long tileIndex) {
@@ -58,7 +61,7 @@ final class TileCache {
         if (slot != null) {
             return slot;
         }
-        if (allocated < capacity && (allocated < FLOOR_SLOTS || reserve())) {
+        if (allocated < capacity && (allocated < floor || reserve())) {
             allocated++;
             return arena.allocate(slotBytes, 64);
         }

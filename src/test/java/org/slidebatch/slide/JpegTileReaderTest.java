@@ -197,6 +197,26 @@ class JpegTileReaderTest {
     }
 
     @Test
+    void tileCacheRecyclesTheLeastRecentlyUsedSlot() {
+        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+            TileCache cache = new TileCache(arena, 12, 3, 3);
+            java.lang.foreign.MemorySegment[] slots = new java.lang.foreign.MemorySegment[3];
+            for (int i = 0; i < 3; i++) {
+                slots[i] = cache.acquire();
+                cache.put(TileCache.key(0, i), slots[i]);
+            }
+            assertThat(cache.get(TileCache.key(0, 0))).isSameAs(slots[0]); // 0 is now the most recently used
+            java.lang.foreign.MemorySegment reused = cache.acquire();
+            assertThat(reused).isSameAs(slots[1]);                         // so tile 1 went
+            assertThat(cache.get(TileCache.key(0, 1))).isNull();
+            cache.release(reused);                                         // a failed decode gives its slot back
+            assertThat(cache.acquire()).isSameAs(reused);
+            assertThat(cache.size()).isEqualTo(2);
+            assertThat(TileCache.key(1, 5)).isNotEqualTo(TileCache.key(0, 5));
+        }
+    }
+
+    @Test
     void readStatsDifferencesAndDescription() {
         ReadStats s = ReadStats.newChild();
         ReadStats.Snapshot before = s.snapshot();
