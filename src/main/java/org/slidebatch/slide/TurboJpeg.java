@@ -1,10 +1,7 @@
 package org.slidebatch.slide;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
@@ -33,8 +30,8 @@ final class TurboJpeg {
      */
     static final int FLAGS = 0;
 
-    private static volatile TurboJpeg instance;
-    private static volatile Throwable loadFailure;
+    private static final NativeLibrary<TurboJpeg> LIBRARY =
+        new NativeLibrary<>("TurboJPEG", "libturbojpeg0", TurboJpeg::new);
 
     final MethodHandle initDecompress;
     final MethodHandle decompressHeader3;
@@ -44,57 +41,23 @@ final class TurboJpeg {
     final MethodHandle destroy;
 
     private TurboJpeg() {
-        Linker linker = Linker.nativeLinker();
-        SymbolLookup lib = SymbolLookup.libraryLookup(SONAME, Arena.global());
-        initDecompress = handle(linker, lib, "tjInitDecompress", FunctionDescriptor.of(ADDRESS));
-        decompressHeader3 = handle(linker, lib, "tjDecompressHeader3",
+        NativeLibrary.Symbols lib = NativeLibrary.Symbols.load(SONAME);
+        initDecompress = lib.downcall("tjInitDecompress", FunctionDescriptor.of(ADDRESS));
+        decompressHeader3 = lib.downcall("tjDecompressHeader3",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
-        decompress2 = handle(linker, lib, "tjDecompress2",
+        decompress2 = lib.downcall("tjDecompress2",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
-        getErrorStr2 = handle(linker, lib, "tjGetErrorStr2", FunctionDescriptor.of(ADDRESS, ADDRESS));
-        getErrorCode = handle(linker, lib, "tjGetErrorCode", FunctionDescriptor.of(JAVA_INT, ADDRESS));
-        destroy = handle(linker, lib, "tjDestroy", FunctionDescriptor.of(JAVA_INT, ADDRESS));
-    }
-
-    private static MethodHandle handle(Linker linker, SymbolLookup lib, String name, FunctionDescriptor fd) {
-        MemorySegment symbol = lib.find(name)
-            .orElseThrow(() -> new UnsatisfiedLinkError(SONAME + " has no symbol " + name));
-        return linker.downcallHandle(symbol, fd);
+        getErrorStr2 = lib.downcall("tjGetErrorStr2", FunctionDescriptor.of(ADDRESS, ADDRESS));
+        getErrorCode = lib.downcall("tjGetErrorCode", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+        destroy = lib.downcall("tjDestroy", FunctionDescriptor.of(JAVA_INT, ADDRESS));
     }
 
     static TurboJpeg get() {
-        TurboJpeg lib = instance;
-        if (lib != null) {
-            return lib;
-        }
-        synchronized (TurboJpeg.class) {
-            if (instance == null) {
-                if (loadFailure != null) {
-                    throw unavailable(loadFailure);
-                }
-                try {
-                    instance = new TurboJpeg();
-                } catch (Throwable t) {
-                    loadFailure = t;
-                    throw unavailable(t);
-                }
-            }
-            return instance;
-        }
+        return LIBRARY.get();
     }
 
     static boolean isAvailable() {
-        try {
-            get();
-            return true;
-        } catch (IllegalStateException e) {
-            return false;
-        }
-    }
-
-    private static IllegalStateException unavailable(Throwable t) {
-        return new IllegalStateException("TurboJPEG is not available (" + t.getMessage()
-            + "); install it with: apt-get install libturbojpeg0", t);
+        return LIBRARY.isAvailable();
     }
 
     /** The handle's last error message. */
