@@ -74,7 +74,13 @@ final class BenchReadsCommand implements Callable<Integer> {
             throw new CliException("--" + e.getMessage(), 2);
         }
         ReadStats.Snapshot statsBefore = ReadStats.global().snapshot();
-        try (SlideReader r = SlideReaders.open(slide, choice)) {
+        SlideReader opened;
+        try {
+            opened = SlideReaders.open(slide, choice);
+        } catch (org.slidebatch.slide.SlideException e) {
+            throw new CliException(e.getMessage(), 1); // names the file and why (e.g. the fast reader does not apply)
+        }
+        try (SlideReader r = opened) {
             LevelInfo lv = r.level(level);
             List<long[]> positions = positions(lv, size, reads, seed, pattern);
             if (positionsOut != null) {
