@@ -44,6 +44,7 @@ public record HostFacts(String host, String os, String cpuModel, int cpuCores, l
             + Runtime.version();
         Map<String, String> libs = new LinkedHashMap<>();
         libs.put("openslide", OpenSlideReader.isAvailable() ? OpenSlideReader.libraryVersion() : "not available");
+        libs.put("turbojpeg", org.slidebatch.slide.JpegTileReader.decoderLibrary());
         libs.put("spring-batch", packageVersion(org.springframework.batch.core.job.Job.class));
         libs.put("spring-boot", packageVersion(org.springframework.boot.SpringApplication.class));
         Properties build = new Properties();

@@ -9,6 +9,11 @@ public final class Params {
     private Params() {
     }
 
+    /** The {@code reader} parameter of every stage that reads pixels: openslide, fast or auto (default). */
+    public static org.slidebatch.slide.ReaderChoice reader(JobParameters p) {
+        return org.slidebatch.slide.ReaderChoice.parse(string(p, org.slidebatch.slide.ReaderChoice.PARAMETER, null));
+    }
+
     public static long seed(JobParameters p) {
         return longValue(p, "seed", 0L);
     }

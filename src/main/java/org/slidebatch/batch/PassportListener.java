@@ -44,6 +44,7 @@ public class PassportListener implements StepExecutionListener {
     private final Workspace workspace;
     private final String stageFolder;
     private long cpuAtStart;
+    private org.slidebatch.slide.ReadStats.Snapshot readsAtStart = org.slidebatch.slide.ReadStats.global().snapshot();
 
     public PassportListener(PassportStore store, Workspace workspace, String stageFolder) {
         this.store = store;
@@ -54,6 +55,7 @@ public class PassportListener implements StepExecutionListener {
     @Override
     public void beforeStep(StepExecution stepExecution) {
         cpuAtStart = HostFacts.processCpuNanos();
+        readsAtStart = org.slidebatch.slide.ReadStats.global().snapshot();
         for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
             if (pool.getType() == MemoryType.HEAP) {
                 pool.resetPeakUsage();
@@ -96,7 +98,16 @@ public class PassportListener implements StepExecutionListener {
             h.gpu(), h.jvm(), h.libraryVersions().toString(), h.projectVersion(), h.gitCommit(), params, sha256(params),
             start, end, wall, cpu, peakHeap, HostFacts.peakRssBytes(), se.getReadCount(), out,
             se.getSkipCount() + se.getFilterCount(), wall > 0 ? out / wall : 0, ProcessHandle.current().pid(),
-            se.getExecutionContext().containsKey(NOTES) ? se.getExecutionContext().getString(NOTES) : null);
+            notes(se.getExecutionContext().containsKey(NOTES) ? se.getExecutionContext().getString(NOTES) : null));
+    }
+
+    /** The step's notes plus how its region reads were served (JVM-wide counts over the step's lifetime). */
+    private String notes(String stepNotes) {
+        org.slidebatch.slide.ReadStats.Snapshot reads = org.slidebatch.slide.ReadStats.global().snapshot().minus(readsAtStart);
+        if (reads.isEmpty()) {
+            return stepNotes;
+        }
+        return stepNotes == null ? reads.describe() : stepNotes + "; " + reads.describe();
     }
 
     static String parameters(StepExecution se) {

@@ -17,9 +17,11 @@ import org.slidebatch.features.SlideFeatures;
 import org.slidebatch.model.FeatureExtractor;
 import org.slidebatch.model.FeatureHead;
 import org.slidebatch.model.WeightsSource;
-import org.slidebatch.slide.OpenSlideReader;
+import org.slidebatch.slide.ReadStats;
+import org.slidebatch.slide.ReaderChoice;
 import org.slidebatch.slide.RgbImage;
 import org.slidebatch.slide.SlideReader;
+import org.slidebatch.slide.SlideReaders;
 import org.slidebatch.manifest.SlideScanner;
 import org.slidebatch.tiling.TileCoord;
 import org.slidebatch.tiling.TokenTiler;
@@ -54,8 +56,20 @@ final class BenchFeaturesCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0")
     long seed;
 
+    @Option(names = "--reader", defaultValue = "auto", description = "openslide, fast or auto (default ${DEFAULT-VALUE}).")
+    String reader;
+
     @Option(names = "--json", paramLabel = "OUT.json")
     Path json;
+
+    /** Parses a {@code --reader} value, refusing unknown ones with exit code 2. */
+    static ReaderChoice readerChoice(String value) {
+        try {
+            return ReaderChoice.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new CliException("--" + e.getMessage(), 2);
+        }
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -69,6 +83,8 @@ final class BenchFeaturesCommand implements Callable<Integer> {
         if (files.isEmpty()) {
             throw new CliException("no slide files under " + slides, 2);
         }
+        ReaderChoice choice = readerChoice(reader);
+        ReadStats.Snapshot statsBefore = ReadStats.global().snapshot();
         TokenTiler tiler = new TokenTiler();
         try (FeatureExtractor model = FeatureExtractor.open(weights == null ? WeightsSource.random(seed)
             : WeightsSource.file(weights), FeatureHead.TORCHVISION_GAP)) {
@@ -91,7 +107,7 @@ final class BenchFeaturesCommand implements Callable<Integer> {
             List<String> used = new ArrayList<>();
             long start = System.nanoTime();
             for (Path f : files) {
-                try (SlideReader reader = OpenSlideReader.open(f)) {
+                try (SlideReader reader = SlideReaders.open(f, choice)) {
                     OptionalDouble mpp = TokenTiler.resolveMpp(reader.calibration(), assumeMpp);
                     if (mpp.isEmpty()) {
                         continue;
@@ -124,6 +140,8 @@ final class BenchFeaturesCommand implements Callable<Integer> {
             out.put("threads", model.threads());
             out.put("readers", readers);
             out.put("weights", model.weightsDescription());
+            out.put("reader", choice.parameterValue());
+            BenchReadsCommand.readStats(out, statsBefore);
             BenchReadsCommand.passport(out);
             Map<String, Object> inputs = new LinkedHashMap<>();
             inputs.put("slides", used);

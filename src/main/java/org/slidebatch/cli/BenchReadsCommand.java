@@ -15,10 +15,12 @@ import java.util.concurrent.Future;
 
 import org.slidebatch.batch.HostFacts;
 import org.slidebatch.slide.LevelInfo;
-import org.slidebatch.slide.OpenSlideReader;
+import org.slidebatch.slide.ReadStats;
+import org.slidebatch.slide.ReaderChoice;
 import org.slidebatch.slide.RegionRequest;
 import org.slidebatch.slide.RgbImage;
 import org.slidebatch.slide.SlideReader;
+import org.slidebatch.slide.SlideReaders;
 import org.slidebatch.workspace.AtomicFiles;
 
 import picocli.CommandLine.Command;
@@ -49,7 +51,8 @@ final class BenchReadsCommand implements Callable<Integer> {
     @Option(names = "--pattern", defaultValue = "random", description = "random or grid")
     String pattern;
 
-    @Option(names = "--reader", defaultValue = "openslide", description = "SlideReader implementation (openslide)")
+    @Option(names = "--reader", defaultValue = "auto",
+        description = "SlideReader: openslide, fast (our JPEG tile decoder) or auto (fast where it applies; default)")
     String reader;
 
     @Option(names = "--warmup", defaultValue = "20", description = "Untimed reads first (default ${DEFAULT-VALUE}).")
@@ -64,10 +67,20 @@ final class BenchReadsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!reader.equals("openslide")) {
-            throw new CliException("unknown reader '" + reader + "' (available: openslide)", 2);
+        ReaderChoice choice;
+        try {
+            choice = ReaderChoice.parse(reader);
+        } catch (IllegalArgumentException e) {
+            throw new CliException("--" + e.getMessage(), 2);
         }
-        try (SlideReader r = OpenSlideReader.open(slide)) {
+        ReadStats.Snapshot statsBefore = ReadStats.global().snapshot();
+        SlideReader opened;
+        try {
+            opened = SlideReaders.open(slide, choice);
+        } catch (org.slidebatch.slide.SlideException e) {
+            throw new CliException(e.getMessage(), 1); // names the file and why (e.g. the fast reader does not apply)
+        }
+        try (SlideReader r = opened) {
             LevelInfo lv = r.level(level);
             List<long[]> positions = positions(lv, size, reads, seed, pattern);
             if (positionsOut != null) {
@@ -82,6 +95,7 @@ final class BenchReadsCommand implements Callable<Integer> {
                 r.readRegion(RegionRequest.square(p[0], p[1], level, size));
             }
             ExecutorService pool = Executors.newFixedThreadPool(threads);
+            long cpuStart = HostFacts.processCpuNanos();
             long start = System.nanoTime();
             List<Future<Long>> parts = new ArrayList<>();
             int per = (positions.size() + threads - 1) / threads;
@@ -101,6 +115,7 @@ final class BenchReadsCommand implements Callable<Integer> {
                 checksum += f.get();
             }
             double seconds = (System.nanoTime() - start) / 1e9;
+            double cpuSeconds = (HostFacts.processCpuNanos() - cpuStart) / 1e9;
             pool.shutdown();
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("what", "reads");
@@ -109,6 +124,11 @@ final class BenchReadsCommand implements Callable<Integer> {
             out.put("reads_per_s", positions.size() / seconds);
             out.put("megapixels_per_s", positions.size() * (double) size * size / 1e6 / seconds);
             out.put("threads", threads);
+            // CPU time of the whole process (GC and JIT included): on a shared, loaded machine reads per CPU-second
+            // compare readers more fairly than wall-clock rates
+            out.put("cpu_seconds", cpuSeconds);
+            out.put("reads_per_cpu_s", positions.size() / cpuSeconds);
+            ReadStats.Snapshot reads = readStats(out, statsBefore);
             passport(out);
             Map<String, Object> inputs = new LinkedHashMap<>();
             inputs.put("slide", slide.toAbsolutePath().toString());
@@ -122,9 +142,9 @@ final class BenchReadsCommand implements Callable<Integer> {
             inputs.put("warmup", warmup);
             out.put("inputs", inputs);
             out.put("checksum", checksum);
-            emit(out, json, String.format(Locale.ROOT, "reads: %s %d threads, %d× %d² at level %d (%s): %.1f reads/s, %.1f MP/s",
+            emit(out, json, String.format(Locale.ROOT, "reads: %s %d threads, %d× %d² at level %d (%s): %.1f reads/s, %.1f MP/s; %s",
                 r.readerName(), threads, positions.size(), size, level, pattern, positions.size() / seconds,
-                positions.size() * (double) size * size / 1e6 / seconds));
+                positions.size() * (double) size * size / 1e6 / seconds, reads.describe()));
             return 0;
         }
     }
@@ -154,6 +174,19 @@ final class BenchReadsCommand implements Callable<Integer> {
             default -> throw new CliException("--pattern must be random or grid, got " + pattern, 2);
         }
         return out;
+    }
+
+    /** How this run's reads were served (fast, or OpenSlide and why), warm-up included, into {@code read_stats}. */
+    static ReadStats.Snapshot readStats(Map<String, Object> out, ReadStats.Snapshot before) {
+        ReadStats.Snapshot s = ReadStats.global().snapshot().minus(before);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("fast_reads", s.fastReads());
+        m.put("tiles_decoded", s.tilesDecoded());
+        m.put("tile_cache_hits", s.tileCacheHits());
+        m.put("openslide_fallback_reads", s.fallbackReads());
+        m.put("openslide_slides", s.openslideSlides());
+        out.put("read_stats", m);
+        return s;
     }
 
     static void passport(Map<String, Object> out) {

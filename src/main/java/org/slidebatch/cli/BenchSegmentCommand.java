@@ -8,8 +8,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-import org.slidebatch.slide.OpenSlideReader;
 import org.slidebatch.slide.SlideReader;
+import org.slidebatch.slide.SlideReaders;
 import org.slidebatch.tissue.ClamPresets;
 import org.slidebatch.tissue.ClamSegmentationParams;
 import org.slidebatch.tissue.ClamSegmenter;
@@ -32,6 +32,9 @@ final class BenchSegmentCommand implements Callable<Integer> {
     @Option(names = "--repeat", defaultValue = "5")
     int repeat;
 
+    @Option(names = "--reader", defaultValue = "auto", description = "openslide, fast or auto (default ${DEFAULT-VALUE}).")
+    String reader;
+
     @Option(names = "--json", paramLabel = "OUT.json")
     Path json;
 
@@ -44,7 +47,7 @@ final class BenchSegmentCommand implements Callable<Integer> {
             throw new CliException(e.getMessage(), 2);
         }
         OpenCvLoader.load();
-        try (SlideReader r = OpenSlideReader.open(slide)) {
+        try (SlideReader r = SlideReaders.open(slide, BenchFeaturesCommand.readerChoice(reader))) {
             ClamSegmenter segmenter = new ClamSegmenter();
             TissueSegmentation last = segmenter.segment(slide.getFileName().toString(), r, p); // warm-up
             List<Double> times = new ArrayList<>();

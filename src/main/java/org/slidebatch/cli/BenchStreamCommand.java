@@ -43,6 +43,9 @@ final class BenchStreamCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0")
     long seed;
 
+    @Option(names = "--reader", defaultValue = "auto", description = "openslide, fast or auto (default ${DEFAULT-VALUE}).")
+    String reader;
+
     @Option(names = "--json", paramLabel = "OUT.json")
     Path json;
 
@@ -57,7 +60,9 @@ final class BenchStreamCommand implements Callable<Integer> {
         double seconds;
         int timed = 0;
         long openStart = System.nanoTime();
-        try (PatchStream stream = PatchStream.open(config, files)) {
+        org.slidebatch.slide.ReaderChoice choice = BenchFeaturesCommand.readerChoice(reader);
+        org.slidebatch.slide.ReadStats.Snapshot statsBefore = org.slidebatch.slide.ReadStats.global().snapshot();
+        try (PatchStream stream = PatchStream.open(config, files, choice)) {
             try {
                 for (int i = 0; i < warmup && stream.hasNext(); i++) {
                     checksum += touch(stream.next());
@@ -77,6 +82,8 @@ final class BenchStreamCommand implements Callable<Integer> {
                 out.put("views_per_patch", config.views().stream().mapToInt(v -> v.count()).sum());
                 out.put("threads", threads);
                 out.put("warmup_seconds", warmupSeconds);
+                out.put("reader", choice.parameterValue());
+                BenchReadsCommand.readStats(out, statsBefore);
                 BenchReadsCommand.passport(out);
                 Map<String, Object> inputs = new LinkedHashMap<>();
                 inputs.put("slides_dir", slides.toAbsolutePath().toString());

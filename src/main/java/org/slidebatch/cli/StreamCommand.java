@@ -48,6 +48,9 @@ final class StreamCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "Root seed (default: the recipe's).")
     Long seed;
 
+    @Option(names = "--reader", defaultValue = "auto", description = "openslide, fast or auto (default ${DEFAULT-VALUE}).")
+    String reader;
+
     @Option(names = "--columns", defaultValue = "4", description = "Panels per row in the contact sheet (default ${DEFAULT-VALUE}).")
     int columns;
 
@@ -64,7 +67,7 @@ final class StreamCommand implements Callable<Integer> {
         List<PatchResult> got = new ArrayList<>(patches);
         long start = System.nanoTime();
         String ended = null;
-        try (PatchStream stream = PatchStream.open(config, files)) {
+        try (PatchStream stream = PatchStream.open(config, files, BenchFeaturesCommand.readerChoice(reader))) {
             try {
                 while (got.size() < patches && stream.hasNext()) {
                     got.add(stream.next());

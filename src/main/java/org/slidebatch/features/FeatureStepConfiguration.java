@@ -23,7 +23,7 @@ import org.slidebatch.model.FeatureExtractor;
 import org.slidebatch.model.FeatureHead;
 import org.slidebatch.model.Npy;
 import org.slidebatch.model.WeightsSource;
-import org.slidebatch.slide.OpenSlideReader;
+import org.slidebatch.slide.SlideReaders;
 import org.slidebatch.slide.SlideReader;
 import org.slidebatch.store.FeatureFileRow;
 import org.slidebatch.store.PassportStore;
@@ -177,7 +177,7 @@ public class FeatureStepConfiguration {
             List<String> done = new ArrayList<>();
             int total = 0;
             ExecutorService readers = Executors.newFixedThreadPool(fp.readers());
-            try (SlideReader reader = OpenSlideReader.open(Path.of(slide.path()))) {
+            try (SlideReader reader = SlideReaders.open(Path.of(slide.path()), org.slidebatch.batch.Params.reader(p))) {
                 for (double scale : TokenTiler.Options.defaults().targetsUmPerPx()) {
                     Path coords = workspace.stage(TileStepConfiguration.STAGE_FOLDER)
                         .resolve(TileStepConfiguration.scaleFolder(scale)).resolve(slide.slideId() + ".parquet");

@@ -28,6 +28,7 @@ final class StageJobFlow {
                     org.slidebatch.manifest.ManifestParameters.from(parameters);
                 }
                 org.slidebatch.batch.PerSlidePartitionedStep.workers(parameters);
+                org.slidebatch.batch.Params.reader(parameters);
                 stageChecks.accept(parameters);
             } catch (IllegalArgumentException e) {
                 throw new org.springframework.batch.core.job.parameters.InvalidJobParametersException(e.getMessage());

@@ -21,7 +21,7 @@ import org.slidebatch.batch.PerSlidePartitionedStep;
 import org.slidebatch.batch.SlideOutcome;
 import org.slidebatch.batch.SlideTask;
 import org.slidebatch.figures.Charts;
-import org.slidebatch.slide.OpenSlideReader;
+import org.slidebatch.slide.SlideReaders;
 import org.slidebatch.slide.RgbImage;
 import org.slidebatch.slide.SlideReader;
 import org.slidebatch.store.PassportStore;
@@ -192,7 +192,7 @@ public class QcStepConfiguration {
             QcThresholds t = thresholds(parameters);
             String penNote = ";pen_rules=" + parameters.getString("pen_rules", DEFAULT_PEN_RULES);
             RgbImage thumb;
-            try (SlideReader reader = OpenSlideReader.open(Path.of(slide.path()))) {
+            try (SlideReader reader = SlideReaders.open(Path.of(slide.path()), org.slidebatch.batch.Params.reader(parameters))) {
                 thumb = reader.thumbnail(THUMB_MAX_SIDE);
             }
             QcMasks masks = QualityMetrics.masks(thumb, penRules(parameters));

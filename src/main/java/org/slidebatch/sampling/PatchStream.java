@@ -106,9 +106,13 @@ public final class PatchStream implements Iterator<PatchResult>, AutoCloseable {
         }
     }
 
-    /** A stream over OpenSlide. */
+    /** A stream over the default reader (the fast JPEG tile reader where it applies, else OpenSlide). */
     public static PatchStream open(PatchStreamConfig config, List<Path> slides) {
-        return new PatchStream(config, slides, SlideOpener.OPENSLIDE);
+        return open(config, slides, org.slidebatch.slide.ReaderChoice.DEFAULT);
+    }
+
+    public static PatchStream open(PatchStreamConfig config, List<Path> slides, org.slidebatch.slide.ReaderChoice reader) {
+        return new PatchStream(config, slides, SlideOpener.of(reader));
     }
 
     public PatchStreamConfig config() {

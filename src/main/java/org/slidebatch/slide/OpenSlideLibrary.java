@@ -1,10 +1,7 @@
 package org.slidebatch.slide;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.util.ArrayList;
@@ -23,8 +20,8 @@ final class OpenSlideLibrary {
 
     static final String SONAME = "libopenslide.so.0";
 
-    private static volatile OpenSlideLibrary instance;
-    private static volatile Throwable loadFailure;
+    private static final NativeLibrary<OpenSlideLibrary> LIBRARY =
+        new NativeLibrary<>("OpenSlide", "libopenslide0", OpenSlideLibrary::new);
 
     final MethodHandle open;
     final MethodHandle close;
@@ -43,73 +40,39 @@ final class OpenSlideLibrary {
     final MethodHandle getVersion;
 
     private OpenSlideLibrary() {
-        Linker linker = Linker.nativeLinker();
-        SymbolLookup lib = SymbolLookup.libraryLookup(SONAME, Arena.global());
-        open = handle(linker, lib, "openslide_open", FunctionDescriptor.of(ADDRESS, ADDRESS));
-        close = handle(linker, lib, "openslide_close", FunctionDescriptor.ofVoid(ADDRESS));
-        detectVendor = handle(linker, lib, "openslide_detect_vendor", FunctionDescriptor.of(ADDRESS, ADDRESS));
-        getError = handle(linker, lib, "openslide_get_error", FunctionDescriptor.of(ADDRESS, ADDRESS));
-        getLevelCount = handle(linker, lib, "openslide_get_level_count", FunctionDescriptor.of(JAVA_INT, ADDRESS));
-        getLevelDimensions = handle(linker, lib, "openslide_get_level_dimensions",
+        NativeLibrary.Symbols lib = NativeLibrary.Symbols.load(SONAME);
+        open = lib.downcall("openslide_open", FunctionDescriptor.of(ADDRESS, ADDRESS));
+        close = lib.downcall("openslide_close", FunctionDescriptor.ofVoid(ADDRESS));
+        detectVendor = lib.downcall("openslide_detect_vendor", FunctionDescriptor.of(ADDRESS, ADDRESS));
+        getError = lib.downcall("openslide_get_error", FunctionDescriptor.of(ADDRESS, ADDRESS));
+        getLevelCount = lib.downcall("openslide_get_level_count", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+        getLevelDimensions = lib.downcall("openslide_get_level_dimensions",
             FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT, ADDRESS, ADDRESS));
-        getLevelDownsample = handle(linker, lib, "openslide_get_level_downsample",
+        getLevelDownsample = lib.downcall("openslide_get_level_downsample",
             FunctionDescriptor.of(JAVA_DOUBLE, ADDRESS, JAVA_INT));
-        getBestLevelForDownsample = handle(linker, lib, "openslide_get_best_level_for_downsample",
+        getBestLevelForDownsample = lib.downcall("openslide_get_best_level_for_downsample",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_DOUBLE));
-        readRegion = handle(linker, lib, "openslide_read_region",
+        readRegion = lib.downcall("openslide_read_region",
             FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG));
-        getPropertyNames = handle(linker, lib, "openslide_get_property_names", FunctionDescriptor.of(ADDRESS, ADDRESS));
-        getPropertyValue = handle(linker, lib, "openslide_get_property_value",
+        getPropertyNames = lib.downcall("openslide_get_property_names", FunctionDescriptor.of(ADDRESS, ADDRESS));
+        getPropertyValue = lib.downcall("openslide_get_property_value",
             FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS));
-        getAssociatedImageNames = handle(linker, lib, "openslide_get_associated_image_names",
+        getAssociatedImageNames = lib.downcall("openslide_get_associated_image_names",
             FunctionDescriptor.of(ADDRESS, ADDRESS));
-        getAssociatedImageDimensions = handle(linker, lib, "openslide_get_associated_image_dimensions",
+        getAssociatedImageDimensions = lib.downcall("openslide_get_associated_image_dimensions",
             FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, ADDRESS, ADDRESS));
-        readAssociatedImage = handle(linker, lib, "openslide_read_associated_image",
+        readAssociatedImage = lib.downcall("openslide_read_associated_image",
             FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, ADDRESS));
-        getVersion = handle(linker, lib, "openslide_get_version", FunctionDescriptor.of(ADDRESS));
-    }
-
-    private static MethodHandle handle(Linker linker, SymbolLookup lib, String name, FunctionDescriptor fd) {
-        MemorySegment symbol = lib.find(name)
-            .orElseThrow(() -> new UnsatisfiedLinkError(SONAME + " has no symbol " + name));
-        return linker.downcallHandle(symbol, fd);
+        getVersion = lib.downcall("openslide_get_version", FunctionDescriptor.of(ADDRESS));
     }
 
     /** The loaded library, or an exception that says how to install it. */
     static OpenSlideLibrary get() {
-        OpenSlideLibrary lib = instance;
-        if (lib != null) {
-            return lib;
-        }
-        synchronized (OpenSlideLibrary.class) {
-            if (instance == null) {
-                if (loadFailure != null) {
-                    throw unavailable(loadFailure);
-                }
-                try {
-                    instance = new OpenSlideLibrary();
-                } catch (Throwable t) {
-                    loadFailure = t;
-                    throw unavailable(t);
-                }
-            }
-            return instance;
-        }
+        return LIBRARY.get();
     }
 
     static boolean isAvailable() {
-        try {
-            get();
-            return true;
-        } catch (IllegalStateException e) {
-            return false;
-        }
-    }
-
-    private static IllegalStateException unavailable(Throwable t) {
-        return new IllegalStateException("OpenSlide is not available (" + t.getMessage()
-            + "); install it with: apt-get install libopenslide0", t);
+        return LIBRARY.isAvailable();
     }
 
     /** OpenSlide's version string, e.g. 3.4.1. */

@@ -43,6 +43,8 @@ final class TiledTiffWriter implements AutoCloseable {
     private final RandomAccessFile file;
     private long previousNextIfdPointer = 4;
     private int levelIndex;
+    /** YCbCrSubsampling written in every directory: 2 (4:2:0, what ImageIO's JPEG writer makes) unless set. */
+    int chromaSubsampling = 2;
 
     TiledTiffWriter(Path target) throws IOException {
         this.target = target;
@@ -117,7 +119,7 @@ final class TiledTiffWriter implements AutoCloseable {
         for (int[] e : entries) {
             ifd.putShort((short) e[0]).putShort((short) e[1]).putInt(e[2]);
             if (e[0] == TAG_YCBCR_SUBSAMPLING) {
-                ifd.putShort((short) 2).putShort((short) 2);
+                ifd.putShort((short) chromaSubsampling).putShort((short) chromaSubsampling);
             } else if (e[1] == SHORT && e[2] == 1) {
                 ifd.putShort((short) e[3]).putShort((short) 0);
             } else {

@@ -13,7 +13,7 @@ import org.slidebatch.batch.PerSlidePartitionedStep;
 import org.slidebatch.batch.SlideOutcome;
 import org.slidebatch.batch.SlideTask;
 import org.slidebatch.slide.LevelInfo;
-import org.slidebatch.slide.OpenSlideReader;
+import org.slidebatch.slide.SlideReaders;
 import org.slidebatch.slide.SlideReader;
 import org.slidebatch.store.GridSummaryRow;
 import org.slidebatch.store.PassportStore;
@@ -95,7 +95,7 @@ public class GridStepConfiguration {
             LevelInfo level;
             double[] ds;
             long patchSizeLevel0;
-            try (SlideReader reader = OpenSlideReader.open(Path.of(slide.path()))) {
+            try (SlideReader reader = SlideReaders.open(Path.of(slide.path()), org.slidebatch.batch.Params.reader(p))) {
                 level = reader.level(gp.patchLevel());
                 int[] pd = ClamGridPatcher.patchDownsample(reader, gp.patchLevel());
                 ds = ClamSegmenter.clamDownsample(reader.level(0), level);

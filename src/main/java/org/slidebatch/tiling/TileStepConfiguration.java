@@ -18,7 +18,7 @@ import org.slidebatch.batch.PerSlidePartitionedStep;
 import org.slidebatch.batch.SlideOutcome;
 import org.slidebatch.batch.SlideTask;
 import org.slidebatch.figures.Charts;
-import org.slidebatch.slide.OpenSlideReader;
+import org.slidebatch.slide.SlideReaders;
 import org.slidebatch.slide.PixelCalibration;
 import org.slidebatch.slide.RgbImage;
 import org.slidebatch.slide.SlideReader;
@@ -150,7 +150,7 @@ public class TileStepConfiguration {
             long seed = Params.seed(p);
             List<String> counts = new ArrayList<>();
             int total = 0;
-            try (SlideReader reader = OpenSlideReader.open(Path.of(slide.path()))) {
+            try (SlideReader reader = SlideReaders.open(Path.of(slide.path()), org.slidebatch.batch.Params.reader(p))) {
                 RgbImage thumb = tiler.maskThumbnail(reader);
                 byte[] mask = TokenTiler.maskFromThumbnail(thumb);
                 for (double target : tiler.options().targetsUmPerPx()) {

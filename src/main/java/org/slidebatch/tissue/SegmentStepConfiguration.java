@@ -10,7 +10,7 @@ import org.slidebatch.batch.HostFacts;
 import org.slidebatch.batch.PerSlidePartitionedStep;
 import org.slidebatch.batch.SlideOutcome;
 import org.slidebatch.batch.SlideTask;
-import org.slidebatch.slide.OpenSlideReader;
+import org.slidebatch.slide.SlideReaders;
 import org.slidebatch.slide.SlideReader;
 import org.slidebatch.store.PassportStore;
 import org.slidebatch.store.SlideRecord;
@@ -87,7 +87,7 @@ public class SegmentStepConfiguration {
             ClamSegmentationParams p = parameters(parameters);
             long start = System.nanoTime();
             TissueSegmentation seg;
-            try (SlideReader reader = OpenSlideReader.open(Path.of(slide.path()))) {
+            try (SlideReader reader = SlideReaders.open(Path.of(slide.path()), org.slidebatch.batch.Params.reader(parameters))) {
                 seg = new ClamSegmenter().segment(slide.slideId(), reader, p);
             } catch (SegmentationRefusedException e) {
                 return SlideOutcome.skipped(e.getMessage());

@@ -59,6 +59,9 @@ class StageJobsFunctionalTests {
     @Autowired
     StageResultStore results;
 
+    @Autowired
+    org.slidebatch.store.PassportStore passports;
+
     @DynamicPropertySource
     static void workspace(DynamicPropertyRegistry registry) {
         registry.add("slidebatch.workspace", () -> tmp.resolve("ws").toString());
@@ -115,6 +118,10 @@ class StageJobsFunctionalTests {
         assertThat(tissue.get(kept).tissueFraction()).isBetween(0.0, 1.0);
         assertThat(ws.resolve("tissue/" + kept + ".geojson")).content().contains("\"Polygon\"");
         assertThat(ws.resolve("tissue/" + kept + ".png")).isNotEmptyFile();
+        // reader=auto (the default): the segment step's reads went through the fast reader, and the passport says so
+        var segmentPassport = passports.findByJobExecution(seg.getId()).stream()
+            .filter(p -> p.stepName().equals("segment")).findFirst().orElseThrow();
+        assertThat(segmentPassport.notes()).contains("reads: fast ").doesNotContain("reads: fast 0 ");
     }
 
     @Test
@@ -126,5 +133,8 @@ class StageJobsFunctionalTests {
             .isInstanceOf(InvalidJobParametersException.class).hasMessageContaining("mthresh");
         assertThatThrownBy(() -> run(qcJob, "min_tissue_pct", "lots"))
             .isInstanceOf(InvalidJobParametersException.class).hasMessageContaining("min_tissue_pct");
+        assertThatThrownBy(() -> run(segmentJob, "reader", "libvips"))
+            .isInstanceOf(InvalidJobParametersException.class)
+            .hasMessageContaining("reader must be openslide, fast or auto, got 'libvips'");
     }
 }
