@@ -31,7 +31,7 @@ public final class HtmlReport {
                                 Map<Long, PassportRow> passports) {
         StringBuilder b = new StringBuilder(64 * 1024);
         b.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head data-step-executions=\"").append(h.stepExecutionId()).append("\">\n<meta charset=\"utf-8\"/>\n")
-            .append("<title>slidebatch report ").append(h.stepExecutionId()).append("</title>\n<style>\n").append(CSS).append("</style>\n</head>\n<body>\n");
+            .append("<link rel=\"icon\" href=\"data:,\"/>\n<title>slidebatch report ").append(h.stepExecutionId()).append("</title>\n<style>\n").append(CSS).append("</style>\n</head>\n<body>\n");
         b.append("<header data-step-executions=\"").append(h.stepExecutionId()).append("\">\n<h1>slidebatch report</h1>\n<p>")
             .append("Report step execution ").append(h.stepExecutionId()).append(" (job execution ").append(h.jobExecutionId())
             .append("), made ").append(esc(h.created())).append(" from workspace <code>").append(esc(h.workspace()))
