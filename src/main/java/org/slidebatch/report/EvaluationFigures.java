@@ -41,7 +41,7 @@ public final class EvaluationFigures {
         this.canvas = canvas;
     }
 
-    /** Per-fold metrics of the probe: each fold as a point, the mean with its 95 % t-interval over folds. */
+    /** Per-fold metrics of the probe: the mean over folds of each metric with its 95 % Student-t interval. */
     ReportItem probeFoldMetrics() throws IOException, NotAvailable {
         Path f = in.evaluation("fold_results.csv");
         CsvTable t = CsvTable.read(f);
@@ -294,7 +294,7 @@ public final class EvaluationFigures {
         CsvTable t = CsvTable.read(in.grade("oof_ensemble.csv"));
         double[] yt = t.doubles("true_isup");
         double[] yp = t.doubles("pred_isup");
-        String[] labels = {"Benign", "<3+3", "3+4", "4+3", "4+4 or 3+5", ">4+5"};
+        String[] labels = {"0 benign", "1 (3+3)", "2 (3+4)", "3 (4+3)", "4 (4+4, 3+5)", "5 (>4+5)"};
         List<String> names = new ArrayList<>();
         List<Double> p = new ArrayList<>();
         List<Double> r = new ArrayList<>();
@@ -313,7 +313,7 @@ public final class EvaluationFigures {
             // sklearn's zero_division=0 convention
             double prec = tp + fp == 0 ? 0 : (double) tp / (tp + fp);
             double rec = tp + fn == 0 ? 0 : (double) tp / (tp + fn);
-            names.add("ISUP " + g + " " + labels[g]);
+            names.add(labels[g]);
             p.add(prec);
             r.add(rec);
             f.add(prec + rec == 0 ? 0 : 2 * prec * rec / (prec + rec));
@@ -321,7 +321,7 @@ public final class EvaluationFigures {
         CategoryChart c = ReportCanvas.bars("Per-grade precision, recall, F1", "ISUP grade", "value");
         c.getStyler().setOverlapped(false);
         c.getStyler().setLegendVisible(true);
-        c.getStyler().setXAxisLabelRotation(30);
+        c.getStyler().setXAxisLabelRotation(45);
         c.getStyler().setYAxisMin(0.0);
         c.getStyler().setYAxisMax(1.0);
         c.addSeries("precision", names, p);

@@ -95,8 +95,8 @@ public final class ReportFixtures {
                   loss_mfr DOUBLE PRECISION, tokens_per_s DOUBLE PRECISION, seconds DOUBLE PRECISION, recorded_at TIMESTAMP)""").update();
         for (int i = 0; i < 6; i++) {
             jdbc.sql("INSERT INTO training_log VALUES (?,?,?,?,?,?,?,?,?,?,CURRENT_TIMESTAMP)")
-                .params(steps.get("pretrain"), i < 3 ? "phase1" : "phase2", 1 + i / 3, i, 1e-4, 2.0 - 0.2 * i, 1.0 - 0.1 * i,
-                    1.0 - 0.1 * i, 5000.0, 0.5).update();
+                .params(steps.get("pretrain"), i < 3 ? "phase1" : "phase2", 1 + i / 3, i, 1e-4, 2.0 - 0.2 * i, 1.2 - 0.1 * i,
+                    0.8 - 0.1 * i, 5000.0, 0.5).update();
         }
     }
 
@@ -150,7 +150,7 @@ public final class ReportFixtures {
         write(p.resolve("oof.csv"), """
             patient_id,y_true,y_pred,prob_BRCA,prob_KIRC,prob_LUAD,prob_LUSC,step_execution_id
             P1,BRCA,BRCA,0.7,0.1,0.1,0.1,%1$d
-            P2,BRCA,LUAD,0.4,0.1,0.45,0.05,%1$d
+            P2,BRCA,LUAD,0.15,0.1,0.45,0.3,%1$d
             P3,KIRC,KIRC,0.1,0.8,0.05,0.05,%1$d
             P4,LUAD,LUAD,0.2,0.1,0.6,0.1,%1$d
             P5,LUSC,LUAD,0.1,0.1,0.5,0.3,%1$d
