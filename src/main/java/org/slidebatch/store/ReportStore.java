@@ -12,7 +12,6 @@ import java.util.TreeSet;
 
 import javax.sql.DataSource;
 
-import org.springframework.jdbc.BadSqlGrammarException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
@@ -84,17 +83,23 @@ public class ReportStore {
 
     /** The pretraining log, or empty when this database has no {@code training_log} table (pretraining not built/run). */
     public Optional<List<TrainingLogRow>> trainingLog() {
-        try {
-            return Optional.of(jdbc.sql("""
+        // Ask first instead of catching the error: on PostgreSQL a failed statement aborts the step's transaction.
+        if (!tableExists(jdbc, "training_log")) {
+            return Optional.empty();
+        }
+        return Optional.of(jdbc.sql("""
                     SELECT step_execution_id, phase, epoch, step, lr, loss, loss_byol, loss_mfr, tokens_per_s FROM training_log
                     ORDER BY step_execution_id, epoch, step""")
                 .query((rs, i) -> new TrainingLogRow(rs.getLong(1), rs.getString(2), rs.getInt(3), rs.getLong(4),
                     rs.getDouble(5), rs.getDouble(6), SlideStore.nullableDouble(rs, "loss_byol"),
                     SlideStore.nullableDouble(rs, "loss_mfr"), SlideStore.nullableDouble(rs, "tokens_per_s")))
                 .list());
-        } catch (BadSqlGrammarException noTable) {
-            return Optional.empty();
-        }
+    }
+
+    /** Whether the current schema has this table (H2 stores names upper case, PostgreSQL lower case). */
+    static boolean tableExists(JdbcClient jdbc, String table) {
+        return jdbc.sql("SELECT COUNT(*) FROM information_schema.tables WHERE LOWER(table_name) = ? AND table_schema = CURRENT_SCHEMA")
+            .param(table.toLowerCase(java.util.Locale.ROOT)).query(Long.class).single() > 0;
     }
 
     /** The step executions of these job executions that ran a step of this name (e.g. the {@code qc} step of a qc job). */

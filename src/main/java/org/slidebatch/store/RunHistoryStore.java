@@ -13,7 +13,6 @@ import java.util.Optional;
 import javax.sql.DataSource;
 
 import org.springframework.batch.core.repository.dao.DefaultExecutionContextSerializer;
-import org.springframework.jdbc.BadSqlGrammarException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
@@ -205,8 +204,10 @@ public class RunHistoryStore {
 
     /** Report step executions with how many items each drew (empty when the table does not exist yet). */
     public List<ReportRun> reports() {
-        try {
-            return select("""
+        if (!ReportStore.tableExists(jdbc, "report_item")) {
+            return List.of();
+        }
+        return select("""
                     SELECT r.report_step_execution_id, s.JOB_EXECUTION_ID, MIN(r.report_path),
                       SUM(CASE WHEN r.available THEN 1 ELSE 0 END), COUNT(*), MAX(r.recorded_at)
                     FROM report_item r LEFT JOIN BATCH_STEP_EXECUTION s ON s.STEP_EXECUTION_ID = r.report_step_execution_id
@@ -214,9 +215,6 @@ public class RunHistoryStore {
                 .query((rs, i) -> new ReportRun(rs.getLong(1), SlideStore.nullableLong(rs, "JOB_EXECUTION_ID"), rs.getString(3),
                     rs.getInt(4), rs.getInt(5), time(rs.getTimestamp(6))))
                 .list();
-        } catch (BadSqlGrammarException noTable) {
-            return List.of();
-        }
     }
 
     public record ReportRun(long stepExecutionId, Long jobExecutionId, String path, int available, int items,

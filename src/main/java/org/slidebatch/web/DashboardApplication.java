@@ -19,8 +19,9 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
 /**
  * The dashboard's Spring context. Profile {@code serve} keeps these beans out of the batch context, whose component
  * scan covers this package. The connection is unpooled (an embedded H2 file is not held open between requests, so
- * jobs keep starting normally) and read-only ({@link Connection#setReadOnly}: PostgreSQL then refuses writes; H2
- * treats it as a hint, which is why {@link RunHistoryStore} itself refuses every statement but SELECT).
+ * jobs keep starting normally) and read-only: on PostgreSQL the session is set READ ONLY, so the server refuses any
+ * write; H2 has no such session mode and treats {@link Connection#setReadOnly} as a hint, which is why
+ * {@link RunHistoryStore} itself refuses every statement but SELECT.
  */
 @Configuration(proxyBeanMethods = false)
 @Profile(DashboardApplication.PROFILE)
@@ -37,6 +38,13 @@ public class DashboardApplication {
             public Connection getConnection() throws SQLException {
                 Connection c = super.getConnection();
                 c.setReadOnly(true);
+                if ("PostgreSQL".equals(c.getMetaData().getDatabaseProductName())) {
+                    // pgjdbc applies setReadOnly only to explicit transactions; this makes the server refuse every
+                    // write of this session, autocommit included.
+                    try (java.sql.Statement s = c.createStatement()) {
+                        s.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY");
+                    }
+                }
                 return c;
             }
         };
