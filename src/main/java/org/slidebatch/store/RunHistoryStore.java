@@ -30,7 +30,7 @@ public class RunHistoryStore {
 
     public record JobRun(long executionId, long instanceId, String jobName, String status, String exitCode,
                          String exitMessage, LocalDateTime created, LocalDateTime start, LocalDateTime end, String host,
-                         Long pid) {
+                         Long pid, String user) {
         public boolean running() {
             return status.equals("STARTING") || status.equals("STARTED") || status.equals("STOPPING");
         }
@@ -68,7 +68,7 @@ public class RunHistoryStore {
 
     private static final String RUN_SQL = """
         SELECT e.JOB_EXECUTION_ID, e.JOB_INSTANCE_ID, i.JOB_NAME, e.STATUS, e.EXIT_CODE, e.EXIT_MESSAGE, e.CREATE_TIME,
-          e.START_TIME, e.END_TIME, o.host, o.pid
+          e.START_TIME, e.END_TIME, o.host, o.pid, o.os_user
         FROM BATCH_JOB_EXECUTION e JOIN BATCH_JOB_INSTANCE i ON i.JOB_INSTANCE_ID = e.JOB_INSTANCE_ID
         LEFT JOIN execution_owner o ON o.job_execution_id = e.JOB_EXECUTION_ID
         """;
@@ -85,7 +85,7 @@ public class RunHistoryStore {
     private static JobRun run(java.sql.ResultSet rs) throws java.sql.SQLException {
         return new JobRun(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6),
             time(rs.getTimestamp(7)), time(rs.getTimestamp(8)), time(rs.getTimestamp(9)), rs.getString(10),
-            SlideStore.nullableLong(rs, "pid"));
+            SlideStore.nullableLong(rs, "pid"), rs.getString(12));
     }
 
     public List<Parameter> parameters(long executionId) {

@@ -44,13 +44,13 @@ class DashboardController {
             b.append("<p class=\"muted\">No job executions in this repository yet.</p>\n");
         } else {
             b.append("<table>\n<thead><tr><th>execution</th><th>job</th><th>status</th><th>exit code</th><th>started</th>")
-                .append("<th>ended</th><th>duration</th><th>where (host, pid)</th></tr></thead>\n<tbody>\n");
+                .append("<th>ended</th><th>duration</th><th>who @ where (pid)</th></tr></thead>\n<tbody>\n");
             for (JobRun r : runs) {
                 b.append("<tr><td class=\"n\"><a href=\"/runs/").append(r.executionId()).append("\">").append(r.executionId())
                     .append("</a></td><td>").append(Html.esc(r.jobName())).append("</td><td>").append(Html.status(r.status()))
                     .append("</td><td>").append(Html.esc(r.exitCode())).append("</td><td>").append(Html.time(r.start()))
                     .append("</td><td>").append(Html.time(r.end())).append("</td><td class=\"n\">").append(Html.duration(r.start(), r.end()))
-                    .append("</td><td>").append(r.host() == null ? "" : Html.esc(r.host()) + ", pid " + r.pid()).append("</td></tr>\n");
+                    .append("</td><td>").append(where(r)).append("</td></tr>\n");
             }
             b.append("</tbody>\n</table>\n");
         }
@@ -68,7 +68,7 @@ class DashboardController {
         b.append("<p>Job <b>").append(Html.esc(r.jobName())).append("</b>, instance ").append(r.instanceId()).append(": ")
             .append(Html.status(r.status())).append(" (exit ").append(Html.esc(r.exitCode())).append("); started ")
             .append(Html.time(r.start())).append(", ended ").append(Html.time(r.end())).append(", duration ")
-            .append(Html.duration(r.start(), r.end())).append(r.host() == null ? "" : "; on " + Html.esc(r.host()) + ", pid " + r.pid())
+            .append(Html.duration(r.start(), r.end())).append(r.host() == null ? "" : "; by " + where(r))
             .append(".</p>\n");
         if (r.exitMessage() != null && !r.exitMessage().isBlank()) {
             b.append("<div class=\"msg\">").append(Html.esc(abbreviate(r.exitMessage(), 4000))).append("</div>\n");
@@ -230,6 +230,13 @@ class DashboardController {
             b.append(String.format(Locale.ROOT, ", ETA %d:%02d:%02d", eta / 3600, (eta / 60) % 60, eta % 60));
         }
         return b.toString();
+    }
+
+    static String where(JobRun r) {
+        if (r.host() == null) {
+            return "";
+        }
+        return Html.esc((r.user() == null ? "" : r.user() + "@") + r.host()) + " (pid " + r.pid() + ")";
     }
 
     static String fmt(double v) {

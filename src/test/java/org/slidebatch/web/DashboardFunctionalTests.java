@@ -160,6 +160,7 @@ class DashboardFunctionalTests {
         assertThat(send("GET", "/failures").body()).contains("cannot open: not a slide");
         assertThat(send("GET", "/reports").body()).contains("/reports/" + report.getId() + "/index.html");
         assertThat(send("GET", "/runs/" + fx.jobs.get("qc")).body()).contains("fixture-host", "ffffffffffff");
+        assertThat(send("GET", "/").body()).contains(System.getProperty("user.name") + "@");
         assertThat(send("GET", "/reports/" + report.getId() + "/../../db/slidebatch.mv.db").statusCode()).isEqualTo(404);
         assertThat(send("GET", "/runs/987654").statusCode()).isEqualTo(404);
         assertThat(rowCounts(jdbc)).isEqualTo(before);
