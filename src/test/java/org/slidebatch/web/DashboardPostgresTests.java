@@ -54,21 +54,47 @@ class DashboardPostgresTests {
         }
     }
 
+    static long jobOf(String url, long stepExecution) throws SQLException {
+        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement();
+             var rs = s.executeQuery("SELECT job_execution_id FROM batch_step_execution WHERE step_execution_id = " + stepExecution)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
     @Test
     void reportAndDashboardOnPostgres() throws Exception {
         String url = SERVER + "&currentSchema=" + SCHEMA;
         Path ws = tmp.resolve("ws");
+        // Every stage's outputs in their published formats, in a batch context on this schema, then the report job.
+        try (var ctx = new org.springframework.boot.builder.SpringApplicationBuilder(org.slidebatch.SlidebatchApplication.class)
+            .properties(java.util.Map.of("slidebatch.workspace", ws.toString(), "slidebatch.db-url", url)).run()) {
+            var fx = new org.slidebatch.report.ReportFixtures(ctx.getBean(org.springframework.batch.core.repository.JobRepository.class),
+                ctx.getBean(DataSource.class));
+            fx.databaseRows();
+            fx.embeddings(ws);
+            fx.evaluationFiles(ws);
+        }
         assertThat(SlidebatchMain.execute("--workspace", ws.toString(), "--db", url, "run", "report", "--param", "dpi=72")).isZero();
+        long reportExecution;
+        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement();
+             var rs = s.executeQuery("SELECT MAX(report_step_execution_id), SUM(CASE WHEN available THEN 1 ELSE 0 END), COUNT(*) FROM report_item")) {
+            rs.next();
+            assertThat(rs.getInt(2)).as("items drawn on PostgreSQL").isEqualTo(rs.getInt(3) - 2); // all but fig1C and fig4E
+            reportExecution = rs.getLong(1);
+        }
+        assertThat(reportExecution).isPositive();
         try (var server = DashboardServer.start(new Workspace(ws), url, "127.0.0.1", 0, null)) {
             HttpClient http = HttpClient.newHttpClient();
-            for (String p : List.of("/", "/runs/1", "/slides", "/failures", "/reports", "/reports/1/index.html", "/api/runs/1")) {
+            String reportPage = "/reports/" + jobOf(url, reportExecution) + "/index.html";
+            for (String p : List.of("/", "/runs/1", "/slides", "/failures", "/reports", reportPage, "/api/runs/1")) {
                 var r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + p)).build(),
                     HttpResponse.BodyHandlers.ofString());
                 assertThat(r.statusCode()).as(p).isEqualTo(200);
             }
             var reports = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/reports")).build(),
                 HttpResponse.BodyHandlers.ofString());
-            assertThat(reports.body()).contains("/reports/1/index.html");
+            assertThat(reports.body()).contains(reportPage);
             DataSource ds = server.context().getBean(DataSource.class);
             try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
                 assertThatThrownBy(() -> s.executeUpdate("DELETE FROM report_item")).isInstanceOf(SQLException.class)
