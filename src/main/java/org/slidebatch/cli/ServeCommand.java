@@ -31,6 +31,9 @@ final class ServeCommand extends GlobalOptions implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CliException(e.getMessage(), 2);
         }
+        if (main.db == null && !java.nio.file.Files.exists(workspace().root().resolve("db").resolve("slidebatch.mv.db"))) {
+            throw new CliException("no job repository in " + workspace().root() + " (run a job there first, or give --db)", 2);
+        }
         DashboardServer.Running running;
         try {
             running = DashboardServer.start(workspace(), main.db, bind, port, t);

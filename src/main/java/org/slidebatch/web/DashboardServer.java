@@ -71,7 +71,8 @@ public final class DashboardServer {
             "--server.port=" + port,
             "--server.error.include-stacktrace=never",
             "--slidebatch.workspace=" + workspace.root(),
-            "--slidebatch.db-url=" + (jdbcUrl != null ? jdbcUrl : workspace.defaultJdbcUrl())));
+            // IFEXISTS: the dashboard never creates the embedded database of a workspace that has none.
+            "--slidebatch.db-url=" + (jdbcUrl != null ? jdbcUrl : workspace.defaultJdbcUrl() + ";IFEXISTS=TRUE")));
         if (checked != null) {
             args.add("--slidebatch.serve.token=" + checked);
         }
