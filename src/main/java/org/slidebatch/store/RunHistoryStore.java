@@ -66,20 +66,33 @@ public class RunHistoryStore {
         return jdbc.sql(sql);
     }
 
-    private static final String RUN_SQL = """
-        SELECT e.JOB_EXECUTION_ID, e.JOB_INSTANCE_ID, i.JOB_NAME, e.STATUS, e.EXIT_CODE, e.EXIT_MESSAGE, e.CREATE_TIME,
-          e.START_TIME, e.END_TIME, o.host, o.pid, o.os_user
-        FROM BATCH_JOB_EXECUTION e JOIN BATCH_JOB_INSTANCE i ON i.JOB_INSTANCE_ID = e.JOB_INSTANCE_ID
-        LEFT JOIN execution_owner o ON o.job_execution_id = e.JOB_EXECUTION_ID
-        """;
+    private volatile String runSql;
+
+    /**
+     * The runs query. The dashboard runs no migration, so a repository last opened by an older build may lack
+     * {@code execution_owner.os_user} (V41): then "who" is simply unknown.
+     */
+    private String runSql() {
+        if (runSql == null) {
+            boolean user = jdbc.sql("SELECT COUNT(*) FROM information_schema.columns WHERE LOWER(table_name) = 'execution_owner' "
+                + "AND LOWER(column_name) = 'os_user' AND table_schema = CURRENT_SCHEMA").query(Long.class).single() > 0;
+            runSql = """
+                SELECT e.JOB_EXECUTION_ID, e.JOB_INSTANCE_ID, i.JOB_NAME, e.STATUS, e.EXIT_CODE, e.EXIT_MESSAGE, e.CREATE_TIME,
+                  e.START_TIME, e.END_TIME, o.host, o.pid, %s
+                FROM BATCH_JOB_EXECUTION e JOIN BATCH_JOB_INSTANCE i ON i.JOB_INSTANCE_ID = e.JOB_INSTANCE_ID
+                LEFT JOIN execution_owner o ON o.job_execution_id = e.JOB_EXECUTION_ID
+                """.formatted(user ? "o.os_user" : "CAST(NULL AS VARCHAR(256))");
+        }
+        return runSql;
+    }
 
     public List<JobRun> runs(int limit) {
-        return select(RUN_SQL + " ORDER BY e.JOB_EXECUTION_ID DESC FETCH FIRST " + Math.max(1, limit) + " ROWS ONLY")
+        return select(runSql() + " ORDER BY e.JOB_EXECUTION_ID DESC FETCH FIRST " + Math.max(1, limit) + " ROWS ONLY")
             .query((rs, i) -> run(rs)).list();
     }
 
     public Optional<JobRun> run(long executionId) {
-        return select(RUN_SQL + " WHERE e.JOB_EXECUTION_ID = ?").param(executionId).query((rs, i) -> run(rs)).optional();
+        return select(runSql() + " WHERE e.JOB_EXECUTION_ID = ?").param(executionId).query((rs, i) -> run(rs)).optional();
     }
 
     private static JobRun run(java.sql.ResultSet rs) throws java.sql.SQLException {
