@@ -54,8 +54,9 @@ public class PassportStore {
 
     public void saveOwner(ExecutionOwner owner) {
         jdbc.sql("DELETE FROM execution_owner WHERE job_execution_id = ?").param(owner.jobExecutionId()).update();
-        jdbc.sql("INSERT INTO execution_owner (job_execution_id, host, pid, started_at) VALUES (?,?,?,CURRENT_TIMESTAMP)")
-            .params(owner.jobExecutionId(), owner.host(), owner.pid()).update();
+        // os_user: who started it (shown by `slidebatch serve`); the user of this process, as the owner is this process.
+        jdbc.sql("INSERT INTO execution_owner (job_execution_id, host, pid, started_at, os_user) VALUES (?,?,?,CURRENT_TIMESTAMP,?)")
+            .params(owner.jobExecutionId(), owner.host(), owner.pid(), System.getProperty("user.name")).update();
     }
 
     public Optional<ExecutionOwner> findOwner(long jobExecutionId) {
