@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import javax.sql.DataSource;
 
 import org.slidebatch.store.PassportStore;
+import org.slidebatch.store.ScanIssueStore;
 import org.slidebatch.store.SlideStore;
 import org.slidebatch.store.StageResultStore;
 import org.slidebatch.workspace.Workspace;
@@ -28,6 +29,11 @@ public class SlidebatchApplication {
     @Bean
     SlideStore slideStore(DataSource dataSource) {
         return new SlideStore(dataSource);
+    }
+
+    @Bean
+    ScanIssueStore scanIssueStore(DataSource dataSource) {
+        return new ScanIssueStore(dataSource);
     }
 
     @Bean

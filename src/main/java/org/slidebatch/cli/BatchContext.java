@@ -72,6 +72,10 @@ final class BatchContext implements AutoCloseable {
         return context.getBean(SlideStore.class);
     }
 
+    org.slidebatch.store.ScanIssueStore scanIssues() {
+        return context.getBean(org.slidebatch.store.ScanIssueStore.class);
+    }
+
     PassportStore passports() {
         return context.getBean(PassportStore.class);
     }
