@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import javax.sql.DataSource;
 
 import org.slidebatch.store.PassportStore;
+import org.slidebatch.store.RepositoryConnection;
 import org.slidebatch.store.ScanIssueStore;
 import org.slidebatch.store.SlideStore;
 import org.slidebatch.store.StageResultStore;
@@ -12,6 +13,7 @@ import org.slidebatch.workspace.Workspace;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
 
 /**
  * The Spring context of a batch run. The job repository is Spring Boot's JDBC one (spring-boot-batch-jdbc
@@ -24,6 +26,12 @@ public class SlidebatchApplication {
     @Bean
     Workspace workspace(@Value("${slidebatch.workspace:workspace}") String root) {
         return new Workspace(Path.of(root));
+    }
+
+    /** URL and login of the job repository; Spring Boot's pooled data source is built from it. */
+    @Bean
+    RepositoryConnection repositoryConnection(Environment env, Workspace workspace) {
+        return RepositoryConnection.resolve(env, workspace);
     }
 
     @Bean

@@ -4,6 +4,7 @@ import java.util.Map;
 
 import org.slidebatch.SlidebatchApplication;
 import org.slidebatch.store.PassportStore;
+import org.slidebatch.store.RepositoryConnection;
 import org.slidebatch.store.SlideStore;
 import org.slidebatch.workspace.Workspace;
 import org.springframework.batch.core.job.Job;
@@ -44,19 +45,30 @@ final class BatchContext implements AutoCloseable {
         } catch (java.io.IOException e) {
             throw new CliException("cannot create workspace " + workspace.root() + ": " + e.getMessage());
         }
-        String url = jdbcUrl != null ? jdbcUrl : workspace.defaultJdbcUrl();
+        Map<String, Object> props = new java.util.HashMap<>(Map.of("slidebatch.workspace", workspace.root().toString()));
+        if (jdbcUrl != null) {
+            props.put("slidebatch.db-url", jdbcUrl);
+        }
+        String where = jdbcUrl != null ? RepositoryConnection.redact(jdbcUrl)
+            : System.getenv("SPRING_DATASOURCE_URL") != null ? RepositoryConnection.redact(System.getenv("SPRING_DATASOURCE_URL"))
+            : workspace.root().toString();
         try {
             ConfigurableApplicationContext ctx = new SpringApplicationBuilder(SlidebatchApplication.class)
-                .properties(Map.of("slidebatch.workspace", workspace.root().toString(), "slidebatch.db-url", url))
+                .properties(props)
                 .logStartupInfo(false)
                 .run();
-            return new BatchContext(ctx, jdbcUrl != null ? url : workspace.root().toString());
+            return new BatchContext(ctx, where);
         } catch (RuntimeException e) {
             Throwable root = e;
             while (root.getCause() != null && root.getCause() != root) {
                 root = root.getCause();
             }
-            throw new CliException("cannot open the job repository at " + url + ": " + root.getMessage(), e);
+            // Driver messages may quote the URL: never let a password through.
+            String why = root.getMessage() == null ? root.toString() : root.getMessage();
+            if (jdbcUrl != null) {
+                why = why.replace(jdbcUrl, RepositoryConnection.redact(jdbcUrl));
+            }
+            throw new CliException("cannot open the job repository at " + where + ": " + RepositoryConnection.redact(why), e);
         }
     }
 
@@ -74,6 +86,10 @@ final class BatchContext implements AutoCloseable {
 
     org.slidebatch.store.ScanIssueStore scanIssues() {
         return context.getBean(org.slidebatch.store.ScanIssueStore.class);
+    }
+
+    RepositoryConnection connection() {
+        return context.getBean(RepositoryConnection.class);
     }
 
     PassportStore passports() {

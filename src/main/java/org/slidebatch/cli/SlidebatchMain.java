@@ -35,7 +35,8 @@ public final class SlidebatchMain implements Runnable {
     Path workspace;
 
     @Option(names = "--db", scope = ScopeType.INHERIT, paramLabel = "JDBC_URL",
-        description = "Job repository (default: H2 file database inside the workspace). "
+        description = "Job repository (default: $SLIDEBATCH_DB, else $SPRING_DATASOURCE_URL with _USERNAME/_PASSWORD, "
+            + "else the H2 file database inside the workspace, loopback only, credentials in DIR/db/credentials). "
             + "PostgreSQL: jdbc:postgresql://127.0.0.1:5432/DB?user=USER")
     String db;
 
