@@ -89,7 +89,6 @@ class ManifestJobFunctionalTests {
     @Test
     void recordsEverySlideWithAReasonAndWritesOutputs() throws Exception {
         Path testdata = TestCohorts.testdata();
-        assumeTrue(testdata != null, "../shared/testdata is not beside this checkout");
         Path overrides = tmp.resolve("mpp.csv");
         Files.writeString(overrides, "slide_id,mpp\npyslide_CropBreastSlide,0.25\n");
         String roots = cohort + "," + testdata.resolve("slides") + "," + testdata.resolve("edge");
