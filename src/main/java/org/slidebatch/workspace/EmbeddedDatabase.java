@@ -82,6 +82,8 @@ public final class EmbeddedDatabase {
                     + "\npassword=" + fresh.password() + "\n", StandardCharsets.UTF_8);
                 // A hard link appears whole or not at all, and fails if another process won the race: then use theirs.
                 Files.createLink(file, tmp);
+                // The database files themselves must be as private as the password (older workspaces made db/ 0755).
+                Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
                 return fresh;
             } catch (FileAlreadyExistsException raced) {
                 return read(file);

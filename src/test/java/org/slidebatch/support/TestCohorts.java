@@ -1,7 +1,6 @@
 package org.slidebatch.support;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 import org.slidebatch.synth.SyntheticCohort;

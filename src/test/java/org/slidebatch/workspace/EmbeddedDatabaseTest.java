@@ -79,6 +79,7 @@ class EmbeddedDatabaseTest {
         }
         EmbeddedDatabase.Credentials login = EmbeddedDatabase.credentials(ws);
         assertThat(login.user()).isEqualTo("SA");
+        assertThat(Files.getPosixFilePermissions(ws.root().resolve("db"))).isEqualTo(PosixFilePermissions.fromString("rwx------"));
         try (Connection c = DriverManager.getConnection(ws.defaultJdbcUrl(), login.user(), login.password())) {
             assertThat(c.createStatement().executeQuery("SELECT COUNT(*) FROM t").next()).isTrue();
         }
