@@ -46,6 +46,11 @@ final class BatchContext implements AutoCloseable {
             throw new CliException("cannot create workspace " + workspace.root() + ": " + e.getMessage());
         }
         Map<String, Object> props = new java.util.HashMap<>(Map.of("slidebatch.workspace", workspace.root().toString()));
+        // Spring's own start-up failure logs print exception messages verbatim, and a driver may quote the URL's
+        // password in them: the one-line error below says what failed, redacted; SLIDEBATCH_DEBUG=1 adds the trace.
+        props.put("logging.level.org.springframework.boot.SpringApplication", "OFF");
+        props.put("logging.level.org.springframework.context", "ERROR");
+        props.put("logging.level.com.zaxxer.hikari", "OFF");
         if (jdbcUrl != null) {
             props.put("slidebatch.db-url", jdbcUrl);
         }
@@ -63,12 +68,21 @@ final class BatchContext implements AutoCloseable {
             while (root.getCause() != null && root.getCause() != root) {
                 root = root.getCause();
             }
-            // Driver messages may quote the URL: never let a password through.
+            // Driver messages may quote the URL or pieces of it: never let a password through.
+            String secretUrl = jdbcUrl != null ? jdbcUrl : System.getenv("SPRING_DATASOURCE_URL");
             String why = root.getMessage() == null ? root.toString() : root.getMessage();
-            if (jdbcUrl != null) {
-                why = why.replace(jdbcUrl, RepositoryConnection.redact(jdbcUrl));
+            why = RepositoryConnection.redactSecrets(why, secretUrl);
+            String password = System.getenv("SPRING_DATASOURCE_PASSWORD");
+            if (password != null && !password.isEmpty()) {
+                why = why.replace(password, "***");
             }
-            throw new CliException("cannot open the job repository at " + where + ": " + RepositoryConnection.redact(why), e);
+            if ("1".equals(System.getenv("SLIDEBATCH_DEBUG"))) {
+                java.io.StringWriter trace = new java.io.StringWriter();
+                e.printStackTrace(new java.io.PrintWriter(trace));
+                String t = RepositoryConnection.redactSecrets(trace.toString(), secretUrl);
+                System.err.print(password != null && !password.isEmpty() ? t.replace(password, "***") : t);
+            }
+            throw new CliException("cannot open the job repository at " + where + ": " + why);
         }
     }
 

@@ -53,6 +53,26 @@ public final class RepositoryConnection implements JdbcConnectionDetails {
         return USER_INFO.matcher(s).replaceAll("$1***@");
     }
 
+    /**
+     * The text with every password written in the URL replaced by {@code ***}, wherever it appears: drivers quote
+     * parts of a URL they could not use (a {@code user:pass@host} they took for a host name, say).
+     */
+    public static String redactSecrets(String text, String jdbcUrl) {
+        if (text == null || jdbcUrl == null) {
+            return text;
+        }
+        String out = text.replace(jdbcUrl, redact(jdbcUrl));
+        java.util.regex.Matcher m = Pattern.compile("(?i)password=([^&;]+)").matcher(jdbcUrl);
+        while (m.find()) {
+            out = out.replace(m.group(1), "***");
+        }
+        m = Pattern.compile("//[^/:@]*:([^@/]+)@").matcher(jdbcUrl);
+        while (m.find()) {
+            out = out.replace(m.group(1), "***");
+        }
+        return redact(out);
+    }
+
     /** For people: the redacted URL, and for the embedded database where its credentials live. */
     public String describe() {
         return embedded ? redact(url) + " (user " + username + ", password in db/" + EmbeddedDatabase.CREDENTIALS_FILE + ")"

@@ -97,6 +97,10 @@ class EmbeddedDatabaseTest {
             .isEqualTo("jdbc:mysql://bob:***@db.example/slides");
         assertThat(RepositoryConnection.redact("jdbc:postgresql://127.0.0.1:5432/slides?user=postgres"))
             .isEqualTo("jdbc:postgresql://127.0.0.1:5432/slides?user=postgres");
+        assertThat(RepositoryConnection.redactSecrets("UnknownHostException: bob:s3cret@db.example",
+            "jdbc:postgresql://bob:s3cret@db.example/slides")).isEqualTo("UnknownHostException: bob:***@db.example");
+        assertThat(RepositoryConnection.redactSecrets("login with s3cret failed",
+            "jdbc:postgresql://db/slides?password=s3cret")).isEqualTo("login with *** failed");
     }
 
     /** Local addresses (hex, as /proc/net/tcp writes them) of the sockets listening on a port, IPv4 and IPv6. */
