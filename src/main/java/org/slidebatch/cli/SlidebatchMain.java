@@ -23,6 +23,11 @@ public final class SlidebatchMain implements Runnable {
         // DJL must never phone home or download (STACK-NOTES §3); set before any engine class loads.
         System.setProperty("ai.djl.offline", "true");
         System.setProperty("java.awt.headless", "true");
+        // H2 reads its bind address once, when it loads: the embedded repository's server listens on loopback only.
+        if (System.getProperty(org.slidebatch.workspace.EmbeddedDatabase.BIND_ADDRESS_PROPERTY) == null) {
+            System.setProperty(org.slidebatch.workspace.EmbeddedDatabase.BIND_ADDRESS_PROPERTY,
+                org.slidebatch.workspace.EmbeddedDatabase.LOOPBACK);
+        }
         // Commands that run without the Spring context (bench, model, stream) still keep library chatter down.
         if (org.slf4j.LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext ctx) {
             ctx.getLogger("ai.djl").setLevel(ch.qos.logback.classic.Level.WARN);
