@@ -5,12 +5,15 @@ import java.nio.file.Path;
 import javax.sql.DataSource;
 
 import org.slidebatch.store.PassportStore;
+import org.slidebatch.store.RepositoryConnection;
+import org.slidebatch.store.ScanIssueStore;
 import org.slidebatch.store.SlideStore;
 import org.slidebatch.store.StageResultStore;
 import org.slidebatch.workspace.Workspace;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
 
 /**
  * The Spring context of a batch run. The job repository is Spring Boot's JDBC one (spring-boot-batch-jdbc
@@ -25,9 +28,20 @@ public class SlidebatchApplication {
         return new Workspace(Path.of(root));
     }
 
+    /** URL and login of the job repository; Spring Boot's pooled data source is built from it. */
+    @Bean
+    RepositoryConnection repositoryConnection(Environment env, Workspace workspace) {
+        return RepositoryConnection.resolve(env, workspace);
+    }
+
     @Bean
     SlideStore slideStore(DataSource dataSource) {
         return new SlideStore(dataSource);
+    }
+
+    @Bean
+    ScanIssueStore scanIssueStore(DataSource dataSource) {
+        return new ScanIssueStore(dataSource);
     }
 
     @Bean

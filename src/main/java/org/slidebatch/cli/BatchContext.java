@@ -4,6 +4,7 @@ import java.util.Map;
 
 import org.slidebatch.SlidebatchApplication;
 import org.slidebatch.store.PassportStore;
+import org.slidebatch.store.RepositoryConnection;
 import org.slidebatch.store.SlideStore;
 import org.slidebatch.workspace.Workspace;
 import org.springframework.batch.core.job.Job;
@@ -44,19 +45,44 @@ final class BatchContext implements AutoCloseable {
         } catch (java.io.IOException e) {
             throw new CliException("cannot create workspace " + workspace.root() + ": " + e.getMessage());
         }
-        String url = jdbcUrl != null ? jdbcUrl : workspace.defaultJdbcUrl();
+        Map<String, Object> props = new java.util.HashMap<>(Map.of("slidebatch.workspace", workspace.root().toString()));
+        // Spring's own start-up failure logs print exception messages verbatim, and a driver may quote the URL's
+        // password in them: the one-line error below says what failed, redacted; SLIDEBATCH_DEBUG=1 adds the trace.
+        props.put("logging.level.org.springframework.boot.SpringApplication", "OFF");
+        props.put("logging.level.org.springframework.context", "ERROR");
+        props.put("logging.level.com.zaxxer.hikari", "OFF");
+        if (jdbcUrl != null) {
+            props.put("slidebatch.db-url", jdbcUrl);
+        }
+        String where = jdbcUrl != null ? RepositoryConnection.redact(jdbcUrl)
+            : System.getenv("SPRING_DATASOURCE_URL") != null ? RepositoryConnection.redact(System.getenv("SPRING_DATASOURCE_URL"))
+            : workspace.root().toString();
         try {
             ConfigurableApplicationContext ctx = new SpringApplicationBuilder(SlidebatchApplication.class)
-                .properties(Map.of("slidebatch.workspace", workspace.root().toString(), "slidebatch.db-url", url))
+                .properties(props)
                 .logStartupInfo(false)
                 .run();
-            return new BatchContext(ctx, jdbcUrl != null ? url : workspace.root().toString());
+            return new BatchContext(ctx, where);
         } catch (RuntimeException e) {
             Throwable root = e;
             while (root.getCause() != null && root.getCause() != root) {
                 root = root.getCause();
             }
-            throw new CliException("cannot open the job repository at " + url + ": " + root.getMessage(), e);
+            // Driver messages may quote the URL or pieces of it: never let a password through.
+            String secretUrl = jdbcUrl != null ? jdbcUrl : System.getenv("SPRING_DATASOURCE_URL");
+            String why = root.getMessage() == null ? root.toString() : root.getMessage();
+            why = RepositoryConnection.redactSecrets(why, secretUrl);
+            String password = System.getenv("SPRING_DATASOURCE_PASSWORD");
+            if (password != null && !password.isEmpty()) {
+                why = why.replace(password, "***");
+            }
+            if ("1".equals(System.getenv("SLIDEBATCH_DEBUG"))) {
+                java.io.StringWriter trace = new java.io.StringWriter();
+                e.printStackTrace(new java.io.PrintWriter(trace));
+                String t = RepositoryConnection.redactSecrets(trace.toString(), secretUrl);
+                System.err.print(password != null && !password.isEmpty() ? t.replace(password, "***") : t);
+            }
+            throw new CliException("cannot open the job repository at " + where + ": " + why);
         }
     }
 
@@ -70,6 +96,14 @@ final class BatchContext implements AutoCloseable {
 
     SlideStore slides() {
         return context.getBean(SlideStore.class);
+    }
+
+    org.slidebatch.store.ScanIssueStore scanIssues() {
+        return context.getBean(org.slidebatch.store.ScanIssueStore.class);
+    }
+
+    RepositoryConnection connection() {
+        return context.getBean(RepositoryConnection.class);
     }
 
     PassportStore passports() {

@@ -45,8 +45,7 @@ final class DoctorCommand extends GlobalOptions implements Callable<Integer> {
             }
             try (BatchContext ctx = openContext()) {
                 int jobs = ctx.jobRepository().getJobNames().size();
-                String url = main.db != null ? main.db : ws.defaultJdbcUrl();
-                check(true, "database", url + " (" + jobs + " job names recorded)", "");
+                check(true, "database", ctx.connection().describe() + " (" + jobs + " job names recorded)", "");
             } catch (CliException e) {
                 check(false, "database", "", e.getMessage());
             }

@@ -14,7 +14,16 @@ abstract class GlobalOptions {
         return Workspace.resolve(main.workspace);
     }
 
+    /** {@code --db}, else {@code $SLIDEBATCH_DB}, else null (Spring's $SPRING_DATASOURCE_URL, else the workspace's H2). */
+    String db() {
+        if (main.db != null) {
+            return main.db;
+        }
+        String env = System.getenv("SLIDEBATCH_DB");
+        return env == null || env.isBlank() ? null : env;
+    }
+
     BatchContext openContext() {
-        return BatchContext.open(workspace(), main.db);
+        return BatchContext.open(workspace(), db());
     }
 }

@@ -23,6 +23,11 @@ public final class SlidebatchMain implements Runnable {
         // DJL must never phone home or download (STACK-NOTES §3); set before any engine class loads.
         System.setProperty("ai.djl.offline", "true");
         System.setProperty("java.awt.headless", "true");
+        // H2 reads its bind address once, when it loads: the embedded repository's server listens on loopback only.
+        if (System.getProperty(org.slidebatch.workspace.EmbeddedDatabase.BIND_ADDRESS_PROPERTY) == null) {
+            System.setProperty(org.slidebatch.workspace.EmbeddedDatabase.BIND_ADDRESS_PROPERTY,
+                org.slidebatch.workspace.EmbeddedDatabase.LOOPBACK);
+        }
         // Commands that run without the Spring context (bench, model, stream) still keep library chatter down.
         if (org.slf4j.LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext ctx) {
             ctx.getLogger("ai.djl").setLevel(ch.qos.logback.classic.Level.WARN);
@@ -35,7 +40,8 @@ public final class SlidebatchMain implements Runnable {
     Path workspace;
 
     @Option(names = "--db", scope = ScopeType.INHERIT, paramLabel = "JDBC_URL",
-        description = "Job repository (default: H2 file database inside the workspace). "
+        description = "Job repository (default: $SLIDEBATCH_DB, else $SPRING_DATASOURCE_URL with _USERNAME/_PASSWORD, "
+            + "else the H2 file database inside the workspace, loopback only, credentials in DIR/db/credentials). "
             + "PostgreSQL: jdbc:postgresql://127.0.0.1:5432/DB?user=USER")
     String db;
 

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
+import org.slidebatch.store.ScanIssue;
 import org.slidebatch.store.SlideRecord;
 import org.slidebatch.store.SlideStepStatus;
 
@@ -30,6 +31,12 @@ final class SlidesCommand extends GlobalOptions implements Callable<Integer> {
                 rows.put(s.slideId(), new SlideRow(s.slideId(), s.path(), s.status(), s.mppX(), new LinkedHashMap<>(),
                     s.isOk() ? null : s.error()));
             }
+            // What the scans could not use (a second file with a taken id, an unlistable folder, a link loop):
+            // shown beside the slides, keyed by path since their ids are taken or absent.
+            for (ScanIssue i : ctx.scanIssues().findCurrent()) {
+                rows.put("scan:" + i.path(), new SlideRow(i.slideId() == null ? i.path() : i.slideId(), i.path(), i.kind(),
+                    null, new LinkedHashMap<>(), i.reason()));
+            }
             // Steps in the order they first ran, so the columns read like the pipeline.
             Map<String, java.time.Instant> firstRun = new LinkedHashMap<>();
             List<SlideStepStatus> statuses = ctx.slides().findStepStatuses();
@@ -52,13 +59,13 @@ final class SlidesCommand extends GlobalOptions implements Callable<Integer> {
                 System.out.println("no slides recorded in " + workspace().root() + " (run: slidebatch run manifest --param roots=DIR)");
                 return 0;
             }
-            StringBuilder header = new StringBuilder(String.format("%-32s %-11s %-7s", "SLIDE", "MANIFEST", "MPP"));
+            StringBuilder header = new StringBuilder(String.format("%-32s %-17s %-7s", "SLIDE", "MANIFEST", "MPP"));
             for (String s : stepNames) {
                 header.append(String.format(" %-16s", s));
             }
             System.out.println(header.append("  REASON"));
             for (SlideRow r : list) {
-                StringBuilder line = new StringBuilder(String.format(java.util.Locale.ROOT, "%-32s %-11s %-7s",
+                StringBuilder line = new StringBuilder(String.format(java.util.Locale.ROOT, "%-32s %-17s %-7s",
                     Text.oneLine(r.slideId(), 32), r.manifestStatus(), r.mpp() == null ? "-" : String.format(java.util.Locale.ROOT, "%.3f", r.mpp())));
                 String reason = r.reason();
                 for (String s : stepNames) {

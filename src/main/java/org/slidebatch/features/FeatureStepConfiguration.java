@@ -103,8 +103,12 @@ public class FeatureStepConfiguration {
             slides, passports, workspace, System.out);
     }
 
+    /**
+     * The self-test's GPU floor applies when the model runs on a GPU (the engine's default device), not when the
+     * host merely has one: a GPU machine with the CPU natives runs the model on its CPU.
+     */
     static boolean gpu() {
-        return !"none".equals(HostFacts.current().gpu());
+        return org.slidebatch.model.DjlRuntime.modelRunsOnGpu();
     }
 
     /** Images per second of the model alone on seeded random inputs, after one warm-up batch. */

@@ -21,6 +21,10 @@ public final class JobCatalog {
         PLANNED.put("features", null);
         PLANNED.put("openslidefm", null);
         PLANNED.put("gpfm", null);
+        // Planned: run says "not implemented" (exit 1), never "unknown job".
+        PLANNED.put("pretrain", "slide aggregator pretraining: BYOL with masked feature reconstruction");
+        PLANNED.put("evaluate", "evaluation: stratified group k-fold probes, bootstrap confidence intervals, LOCO");
+        PLANNED.put("grade", "attention-MIL grading");
         PLANNED.put("report", null);
     }
 
@@ -28,7 +32,7 @@ public final class JobCatalog {
     }
 
     public static Map<String, String> all() {
-        return Map.copyOf(PLANNED);
+        return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(PLANNED)); // Map.copyOf refuses the null values
     }
 
     public static boolean isKnown(String name) {
@@ -45,5 +49,15 @@ public final class JobCatalog {
 
     public static Iterable<String> names() {
         return PLANNED.keySet();
+    }
+
+    /** The jobs that run today, in catalogue order. */
+    public static java.util.List<String> implemented() {
+        return PLANNED.keySet().stream().filter(JobCatalog::isImplemented).toList();
+    }
+
+    /** The jobs planned but not built yet, in catalogue order. */
+    public static java.util.List<String> planned() {
+        return PLANNED.keySet().stream().filter(n -> !isImplemented(n)).toList();
     }
 }

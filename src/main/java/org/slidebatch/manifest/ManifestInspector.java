@@ -79,9 +79,27 @@ public final class ManifestInspector {
                 objectivePower(props), String.join(";", reader.associatedImageNames()), status, error,
                 null, null, null, now);
         } catch (SlideException e) {
-            return failed(ref, SlideRecord.UNOPENABLE, e.reason(), fingerprint, sha256, size, mtime, now);
+            return notOpened(ref, e.reason(), fingerprint, sha256, size, mtime, now);
         } catch (RuntimeException e) {
-            return failed(ref, SlideRecord.UNOPENABLE, e.toString(), fingerprint, sha256, size, mtime, now);
+            return notOpened(ref, e.toString(), fingerprint, sha256, size, mtime, now);
+        }
+    }
+
+    /** A file OpenSlide could not open: {@code unsupported_format} for a known format it does not read, else {@code unopenable}. */
+    private static SlideRecord notOpened(SlideRef ref, String why, String fingerprint, String sha256, Long size,
+                                         Instant mtime, Instant now) {
+        return SlideFormats.otherFormat(ref.path())
+            .map(format -> failed(ref, SlideRecord.UNSUPPORTED_FORMAT, format + " (" + SlideFormats.extension(ref.path())
+                + ") is not a format " + openSlideName() + " reads (" + why + "); convert it to a pyramidal TIFF to use it",
+                fingerprint, sha256, size, mtime, now))
+            .orElseGet(() -> failed(ref, SlideRecord.UNOPENABLE, why, fingerprint, sha256, size, mtime, now));
+    }
+
+    private static String openSlideName() {
+        try {
+            return "OpenSlide " + org.slidebatch.slide.OpenSlideReader.libraryVersion();
+        } catch (RuntimeException | LinkageError e) {
+            return "the OpenSlide here";
         }
     }
 

@@ -15,6 +15,7 @@ import com.jerolba.carpet.CarpetWriter;
 import com.jerolba.carpet.ColumnNamingStrategy;
 
 import org.slidebatch.figures.Charts;
+import org.slidebatch.store.ScanIssue;
 import org.slidebatch.store.SlideRecord;
 import org.slidebatch.workspace.AtomicFiles;
 import org.slidebatch.workspace.Csv;
@@ -40,7 +41,12 @@ public final class ManifestOutputs {
             r.associatedImages(), r.status(), r.error());
     }
 
-    public static void write(Path manifestDir, Path figuresDir, List<SlideRecord> records) throws IOException {
+    /**
+     * @param issues what the scan found but could not use (duplicate ids, unlistable folders, links): listed in
+     *               failed-slides.csv with their kind as status, never in the manifest, whose slide ids stay unique
+     */
+    public static void write(Path manifestDir, Path figuresDir, List<SlideRecord> records, List<ScanIssue> issues)
+        throws IOException {
         List<ManifestRow> rows = records.stream().map(ManifestOutputs::row).toList();
         AtomicFiles.write(manifestDir.resolve("manifest.parquet"), out -> {
             try (CarpetWriter<ManifestRow> w = new CarpetWriter.Builder<>(out, ManifestRow.class)
@@ -66,6 +72,9 @@ public final class ManifestOutputs {
                 if (!SlideRecord.OK.equals(r.status())) {
                     w.write(Csv.line(r.slideId(), r.path(), r.status(), r.error()));
                 }
+            }
+            for (ScanIssue i : issues) {
+                w.write(Csv.line(i.slideId(), i.path(), i.kind(), i.reason()));
             }
             w.flush();
         });

@@ -10,6 +10,8 @@ import org.slidebatch.batch.ProgressListener;
 import org.slidebatch.batch.ProgressSource;
 import org.slidebatch.slide.OpenSlideReader;
 import org.slidebatch.store.PassportStore;
+import org.slidebatch.store.ScanIssue;
+import org.slidebatch.store.ScanIssueStore;
 import org.slidebatch.store.SlideRecord;
 import org.slidebatch.store.SlideStepStatus;
 import org.slidebatch.store.SlideStore;
@@ -46,17 +48,24 @@ public class ManifestStepConfiguration {
 
     @Bean
     Step manifestScanStep(JobRepository jobRepository, PlatformTransactionManager tx, Workspace workspace,
-                          PassportStore passports) {
+                          PassportStore passports, ScanIssueStore scanIssues) {
         return new StepBuilder(SCAN_STEP, jobRepository)
             .tasklet((contribution, chunk) -> {
                 StepExecution se = contribution.getStepExecution();
                 ManifestParameters params = ManifestParameters.from(se.getJobParameters());
-                List<SlideRef> refs = SlideScanner.scan(params.roots(), workspace.root());
-                Path list = ScanList.file(workspace.stage(STAGE_FOLDER), se.getJobExecution().getJobInstance().getInstanceId());
+                SlideScanner.Result scan = SlideScanner.scanAll(params.roots(), workspace.root(), SlideScanner.LOCAL);
+                List<SlideRef> refs = scan.slides();
+                long instance = se.getJobExecution().getJobInstance().getInstanceId();
+                Path list = ScanList.file(workspace.stage(STAGE_FOLDER), instance);
                 ScanList.write(list, refs);
+                scanIssues.replace(instance, scan.issues(), se.getJobExecutionId(), se.getId());
                 se.getJobExecution().getExecutionContext().putInt("manifest.slides_found", refs.size());
                 contribution.incrementWriteCount(refs.size());
-                System.out.println("[" + SCAN_STEP + "] found " + refs.size() + " slide files under " + params.roots());
+                System.out.println("[" + SCAN_STEP + "] found " + refs.size() + " slide files under " + params.roots()
+                    + (scan.issues().isEmpty() ? "" : "; " + scan.issues().size() + " not used (manifest/failed-slides.csv):"));
+                for (ScanIssue i : scan.issues()) {
+                    System.out.println("[" + SCAN_STEP + "]   " + i.kind() + " " + i.path() + ": " + i.reason());
+                }
                 return RepeatStatus.FINISHED;
             }, tx)
             .listener(new PassportListener(passports, workspace, STAGE_FOLDER))
@@ -80,18 +89,19 @@ public class ManifestStepConfiguration {
 
     @Bean
     Step manifestExportStep(JobRepository jobRepository, PlatformTransactionManager tx, Workspace workspace,
-                            SlideStore slides, PassportStore passports) {
+                            SlideStore slides, PassportStore passports, ScanIssueStore scanIssues) {
         return new StepBuilder(EXPORT_STEP, jobRepository)
             .tasklet((contribution, chunk) -> {
                 StepExecution se = contribution.getStepExecution();
                 long instance = se.getJobExecution().getJobInstance().getInstanceId();
                 List<SlideRecord> rows = slides.findByManifestInstance(instance);
-                ManifestOutputs.write(workspace.stage(STAGE_FOLDER), workspace.figures(), rows);
+                List<ScanIssue> issues = scanIssues.findByManifestInstance(instance);
+                ManifestOutputs.write(workspace.stage(STAGE_FOLDER), workspace.figures(), rows, issues);
                 contribution.incrementWriteCount(rows.size());
                 long failed = rows.stream().filter(r -> !r.isOk()).count();
                 long noMpp = rows.stream().filter(r -> r.isOk() && r.mppMissing()).count();
-                System.out.printf("[%s] %d slides recorded (%d not usable, %d without µm/px) -> %s%n", EXPORT_STEP,
-                    rows.size(), failed, noMpp, workspace.stage(STAGE_FOLDER).resolve("manifest.parquet"));
+                System.out.printf("[%s] %d slides recorded (%d not usable, %d without µm/px), %d scan issues -> %s%n", EXPORT_STEP,
+                    rows.size(), failed, noMpp, issues.size(), workspace.stage(STAGE_FOLDER).resolve("manifest.parquet"));
                 return RepeatStatus.FINISHED;
             }, tx)
             .listener(new PassportListener(passports, workspace, STAGE_FOLDER))

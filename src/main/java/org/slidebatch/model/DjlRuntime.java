@@ -68,6 +68,15 @@ public final class DjlRuntime {
         return JniUtils.getNumInteropThreads();
     }
 
+    /**
+     * True when the model runs on a GPU: the engine sees one and its default device (where {@link FeatureExtractor}
+     * puts the model) is a GPU. An NVIDIA driver on a machine that loaded the CPU natives is still a CPU run.
+     */
+    public static boolean modelRunsOnGpu() {
+        Engine e = engine();
+        return e.getGpuCount() > 0 && e.defaultDevice().isGpu();
+    }
+
     /** For reports: {@code PyTorch 2.7.1 (DJL 0.36.0, cpu())}. */
     public static String describe() {
         Engine e = engine();

@@ -4,7 +4,8 @@ import java.time.Instant;
 
 /**
  * One slide as the manifest recorded it. {@code status} is {@code ok}, {@code unopenable},
- * {@code unreadable} or {@code duplicate_id}; {@code error} says why for the others.
+ * {@code unreadable}, {@code unsupported_format} (a known slide format this OpenSlide does not read) or
+ * {@code duplicate_id}; {@code error} says why for the others.
  */
 public record SlideRecord(
     String slideId,
@@ -37,6 +38,7 @@ public record SlideRecord(
     public static final String UNREADABLE = "unreadable";
     public static final String DUPLICATE_ID = "duplicate_id";
     public static final String VANISHED = "vanished";
+    public static final String UNSUPPORTED_FORMAT = "unsupported_format";
 
     public boolean isOk() {
         return OK.equals(status);

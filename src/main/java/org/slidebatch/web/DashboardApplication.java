@@ -15,6 +15,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Profile;
 import org.springframework.jdbc.datasource.DelegatingDataSource;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
+import org.slidebatch.store.RepositoryConnection;
 
 /**
  * The dashboard's Spring context. Profile {@code serve} keeps these beans out of the batch context, whose component
@@ -32,8 +33,11 @@ public class DashboardApplication {
     public static final String PROFILE = "serve";
 
     @Bean
-    DataSource readOnlyDataSource(@Value("${slidebatch.db-url}") String url) {
-        return new DelegatingDataSource(new DriverManagerDataSource(url)) {
+    DataSource readOnlyDataSource(org.springframework.core.env.Environment env, Workspace dashboardWorkspace) {
+        RepositoryConnection db = RepositoryConnection.resolve(env, dashboardWorkspace);
+        // IFEXISTS: the dashboard never creates the embedded database of a workspace that has none.
+        String url = db.embedded() ? db.getJdbcUrl() + ";IFEXISTS=TRUE" : db.getJdbcUrl();
+        return new DelegatingDataSource(new DriverManagerDataSource(url, db.getUsername(), db.getPassword())) {
             @Override
             public Connection getConnection() throws SQLException {
                 Connection c = super.getConnection();

@@ -70,9 +70,10 @@ public final class DashboardServer {
             "--server.address=" + bind,
             "--server.port=" + port,
             "--server.error.include-stacktrace=never",
-            "--slidebatch.workspace=" + workspace.root(),
-            // IFEXISTS: the dashboard never creates the embedded database of a workspace that has none.
-            "--slidebatch.db-url=" + (jdbcUrl != null ? jdbcUrl : workspace.defaultJdbcUrl() + ";IFEXISTS=TRUE")));
+            "--slidebatch.workspace=" + workspace.root()));
+        if (jdbcUrl != null) {
+            args.add("--slidebatch.db-url=" + jdbcUrl);
+        }
         if (checked != null) {
             args.add("--slidebatch.serve.token=" + checked);
         }

@@ -37,9 +37,12 @@ public record Workspace(Path root) {
         return root.resolve("passports");
     }
 
-    /** The embedded default: an H2 file database inside the workspace, shareable by several local processes. */
+    /**
+     * The embedded default: an H2 file database inside the workspace, shareable by several local processes over
+     * loopback, with the workspace's own credentials ({@link EmbeddedDatabase}).
+     */
     public String defaultJdbcUrl() {
-        return "jdbc:h2:file:" + root.resolve("db").resolve("slidebatch") + ";AUTO_SERVER=TRUE";
+        return EmbeddedDatabase.url(this);
     }
 
     public void create() throws IOException {

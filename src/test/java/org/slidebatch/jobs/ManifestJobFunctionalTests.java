@@ -24,6 +24,8 @@ import org.slidebatch.manifest.ManifestRow;
 import org.slidebatch.manifest.ManifestStepConfiguration;
 import org.slidebatch.slide.OpenSlideReader;
 import org.slidebatch.store.PassportStore;
+import org.slidebatch.store.ScanIssue;
+import org.slidebatch.store.ScanIssueStore;
 import org.slidebatch.store.SlideRecord;
 import org.slidebatch.store.SlideStepStatus;
 import org.slidebatch.store.SlideStore;
@@ -62,6 +64,9 @@ class ManifestJobFunctionalTests {
     @Autowired
     PassportStore passports;
 
+    @Autowired
+    ScanIssueStore scanIssues;
+
     @DynamicPropertySource
     static void workspace(DynamicPropertyRegistry registry) {
         registry.add("slidebatch.workspace", () -> tmp.resolve("ws").toString());
@@ -84,7 +89,6 @@ class ManifestJobFunctionalTests {
     @Test
     void recordsEverySlideWithAReasonAndWritesOutputs() throws Exception {
         Path testdata = TestCohorts.testdata();
-        assumeTrue(testdata != null, "../shared/testdata is not beside this checkout");
         Path overrides = tmp.resolve("mpp.csv");
         Files.writeString(overrides, "slide_id,mpp\npyslide_CropBreastSlide,0.25\n");
         String roots = cohort + "," + testdata.resolve("slides") + "," + testdata.resolve("edge");
@@ -109,8 +113,9 @@ class ManifestJobFunctionalTests {
         assertThat(byId.get("openslide-python_unreadable").error()).isNotBlank();
         assertThat(byId.get("openslide-python_unopenable").status()).isEqualTo(SlideRecord.UNOPENABLE);
         assertThat(byId.get("openslide-python_unopenable").error()).contains("Unsupported TIFF compression");
-        assertThat(byId.get("openslide-python_boxes_0").status()).isEqualTo(SlideRecord.UNOPENABLE);
-        assertThat(byId.get("openslide-python_boxes_0").error()).contains("DICOM");
+        assertThat(byId.get("openslide-python_boxes_0").status()).isEqualTo(SlideRecord.UNSUPPORTED_FORMAT);
+        assertThat(byId.get("openslide-python_boxes_0").error()).startsWith("DICOM WSI (.dcm) is not a format OpenSlide 3.4")
+            .contains("DICOM whole-slide images need OpenSlide 4.0 or newer");
         List<SlideRecord> synthetic = byId.values().stream().filter(r -> r.slideId().startsWith("syn-")).toList();
         assertThat(synthetic).allMatch(SlideRecord::isOk);
         assertThat(synthetic).allMatch(r -> r.fingerprint().startsWith("QSHA1:"));
@@ -172,6 +177,51 @@ class ManifestJobFunctionalTests {
         List<SlideStepStatus> qc = slides.findStepStatuses().stream().filter(s -> s.stepName().equals("qc.metrics")).toList();
         assertThat(qc).extracting(SlideStepStatus::slideId).doesNotContain(victim.slideId())
             .contains(before.get(1).slideId(), before.get(2).slideId());
+    }
+
+    @Test
+    void aMessyFolderLosesNothingQuietly() throws Exception {
+        Path gen = TestCohorts.small(tmp.resolve("messy-src"), 3, 42);
+        List<Path> made;
+        try (var s = Files.walk(gen)) {
+            made = s.filter(p -> p.toString().endsWith(".svs") || p.toString().endsWith(".tiff")).sorted().toList();
+        }
+        Path root = tmp.resolve("messy");
+        Path first = root.resolve("a/x.svs");
+        Path second = root.resolve("b/x.tiff");
+        Files.createDirectories(first.getParent());
+        Files.createDirectories(second.getParent());
+        Files.copy(made.get(0), first);
+        Files.copy(made.get(1), second);
+        Path linked = Files.createSymbolicLink(root.resolve("a/linked.svs"), made.get(2));
+        Path loop = Files.createSymbolicLink(root.resolve("b/up"), root);
+        Path qptiff = root.resolve("c.qptiff");
+        Files.writeString(qptiff, "a multiplex image OpenSlide 3.4.1 does not read");
+
+        JobExecution e = run(root.toString());
+        assertThat(e.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        Map<String, SlideRecord> byId = slides.findByManifestInstance(e.getJobInstanceId()).stream()
+            .collect(Collectors.toMap(SlideRecord::slideId, Function.identity()));
+        assertThat(byId).containsOnlyKeys("x", "linked", "c");
+        assertThat(byId.get("x").path()).isEqualTo(first.toString());
+        assertThat(byId.get("x").status()).isEqualTo(SlideRecord.OK);
+        assertThat(byId.get("linked").status()).isEqualTo(SlideRecord.OK);
+        assertThat(byId.get("c").status()).isEqualTo(SlideRecord.UNSUPPORTED_FORMAT);
+        assertThat(scanIssues.findByManifestInstance(e.getJobInstanceId())).containsExactly(
+            new ScanIssue(loop.toString(), null, ScanIssue.SYMLINK_LOOP,
+                "link back to its own ancestor folder " + root + "; not followed again"),
+            new ScanIssue(second.toString(), "x", ScanIssue.DUPLICATE_ID, "slide id 'x' is already used by " + first
+                + " (the first in path order keeps it; rename one file to keep both)"));
+        assertThat(scanIssues.findCurrent()).extracting(ScanIssue::path).contains(second.toString(), loop.toString());
+
+        List<String> failed = Files.readAllLines(tmp.resolve("ws/manifest/failed-slides.csv"));
+        assertThat(failed).hasSize(4);
+        assertThat(failed.get(1)).startsWith("c," + qptiff + ",unsupported_format,Akoya/PerkinElmer QPTIFF (.qptiff) is not a format");
+        assertThat(failed.get(2)).startsWith("," + loop + ",symlink_loop,");
+        assertThat(failed.get(3)).isEqualTo("x," + second + ",duplicate_id,slide id 'x' is already used by " + first
+            + " (the first in path order keeps it; rename one file to keep both)");
+        assertThat(Files.readAllLines(tmp.resolve("ws/manifest/manifest.csv"))).hasSize(4);
+        assertThat(linked).isSymbolicLink();
     }
 
     @Test

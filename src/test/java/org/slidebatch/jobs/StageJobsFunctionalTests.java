@@ -80,7 +80,6 @@ class StageJobsFunctionalTests {
     @Test
     void qcThenSegmentOnGeneratedAndRealSlides() throws Exception {
         Path testdata = TestCohorts.testdata();
-        assumeTrue(testdata != null, "../shared/testdata is not beside this checkout");
         String roots = cohort + "," + testdata.resolve("slides") + "," + testdata.resolve("edge");
         // A strict tissue threshold so that some slides are excluded and segmentation must skip them.
         JobExecution qc = run(qcJob, "roots", roots, "min_tissue_pct", "0.30", "pen_rules", "green,blue,black", "workers", "2");

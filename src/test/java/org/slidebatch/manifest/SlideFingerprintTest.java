@@ -131,9 +131,7 @@ class SlideFingerprintTest {
 
     @Test
     void fullSha256OfSharedSlideMatchesReadme() throws Exception {
-        String prop = System.getProperty("slidebatch.testdata");
-        Path slide = Path.of(prop != null ? prop : "../shared/testdata", "slides", "CMU-1-Small-Region.svs");
-        assumeTrue(Files.isRegularFile(slide), "shared test data not found: " + slide);
+        Path slide = org.slidebatch.slide.TestSlides.slide("CMU-1-Small-Region.svs");
         assertThat(SlideFingerprint.fullSha256(slide))
             .isEqualTo("ed92d5a9f2e86df67640d6f92ce3e231419ce127131697fbbce42ad5e002c8a7");
     }

@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-/** Locations of the shared test slides and a bridge to openslide-python for reference pixels. */
+/** Locations of the real test slides (src/test/resources/testdata) and a bridge to openslide-python for reference pixels. */
 public final class TestSlides {
 
     /** Debian's interpreter: the pyenv python3 on PATH has no openslide module. */
@@ -22,23 +22,29 @@ public final class TestSlides {
     private TestSlides() {
     }
 
+    /** The repository's real test slides; they ship with the sources, so a missing one is an error, not a skip. */
     public static Path testdata() {
         String prop = System.getProperty("slidebatch.testdata");
-        Path dir = prop != null ? Path.of(prop) : Path.of("..", "shared", "testdata");
-        assumeTrue(Files.isDirectory(dir), "test data not found at " + dir.toAbsolutePath()
-            + " (set -Dslidebatch.testdata)");
+        Path dir = prop != null ? Path.of(prop) : Path.of("src", "test", "resources", "testdata");
+        if (!Files.isDirectory(dir)) {
+            throw new IllegalStateException("test data not found at " + dir.toAbsolutePath()
+                + " (it ships in src/test/resources/testdata; -Dslidebatch.testdata overrides)");
+        }
         return dir.toAbsolutePath().normalize();
     }
 
     public static Path slide(String name) {
-        Path p = testdata().resolve("slides").resolve(name);
-        assumeTrue(Files.isRegularFile(p), "missing test slide " + p);
-        return p;
+        return existing(testdata().resolve("slides").resolve(name));
     }
 
     public static Path edge(String name) {
-        Path p = testdata().resolve("edge").resolve(name);
-        assumeTrue(Files.isRegularFile(p), "missing edge-case file " + p);
+        return existing(testdata().resolve("edge").resolve(name));
+    }
+
+    private static Path existing(Path p) {
+        if (!Files.isRegularFile(p)) {
+            throw new IllegalStateException("missing test file " + p + " (see src/test/resources/testdata/README.md)");
+        }
         return p;
     }
 

@@ -9,15 +9,23 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.slidebatch.workspace.EmbeddedDatabase;
 import org.slidebatch.workspace.Workspace;
 
 /** Plain JDBC reads of a workspace's job repository and domain tables, for assertions after a process ended. */
 public final class RepositoryQueries {
 
     private final String url;
+    private final EmbeddedDatabase.Credentials login;
 
     public RepositoryQueries(Path workspace) {
-        this.url = new Workspace(workspace).defaultJdbcUrl();
+        Workspace ws = new Workspace(workspace);
+        this.url = ws.defaultJdbcUrl();
+        this.login = EmbeddedDatabase.credentials(ws);
+    }
+
+    private Connection connect() throws SQLException {
+        return DriverManager.getConnection(url, login.user(), login.password());
     }
 
     public long count(String sql) {
@@ -26,7 +34,7 @@ public final class RepositoryQueries {
 
     public List<Long> longs(String sql) {
         List<Long> out = new ArrayList<>();
-        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        try (Connection c = connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             while (rs.next()) {
                 out.add(rs.getLong(1));
             }
@@ -38,7 +46,7 @@ public final class RepositoryQueries {
 
     public List<String> strings(String sql) {
         List<String> out = new ArrayList<>();
-        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        try (Connection c = connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             while (rs.next()) {
                 out.add(rs.getString(1));
             }

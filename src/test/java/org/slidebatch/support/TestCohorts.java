@@ -1,12 +1,11 @@
 package org.slidebatch.support;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 import org.slidebatch.synth.SyntheticCohort;
 
-/** Generated cohorts and the shared real test data, for functional tests. */
+/** Generated cohorts and the real test slides, for functional tests. */
 public final class TestCohorts {
 
     private TestCohorts() {
@@ -18,10 +17,8 @@ public final class TestCohorts {
         return dir;
     }
 
-    /** ../shared/testdata, or null when this checkout has none beside it. */
+    /** The repository's real test slides (src/test/resources/testdata). */
     public static Path testdata() {
-        String prop = System.getProperty("slidebatch.testdata");
-        Path p = prop != null ? Path.of(prop) : Path.of("../shared/testdata");
-        return Files.isDirectory(p) ? p.toAbsolutePath().normalize() : null;
+        return org.slidebatch.slide.TestSlides.testdata();
     }
 }

@@ -12,7 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * One run on the shared CMU-1-Small-Region.svs (skipped when the file or OpenSlide is absent).
+ * One run on the test slide CMU-1-Small-Region.svs (skipped when OpenSlide is absent).
  *
  * <p>The file is a single-level 2220 × 2967 crop, so CLAM segments level 0 with downsample 1 and
  * scaled_ref_patch_area = 512² = 262144: clam-tcga's a_t = 16 then asks for more than 4.19 M px² of tissue in
@@ -22,15 +22,12 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class ClamSegmenterSlideTest {
 
     private static Path slide() {
-        String prop = System.getProperty("slidebatch.testdata");
-        Path root = prop != null ? Path.of(prop) : Path.of("../shared/testdata");
-        return root.resolve("slides/CMU-1-Small-Region.svs");
+        return org.slidebatch.slide.TestSlides.slide("CMU-1-Small-Region.svs");
     }
 
     @Test
     void cmuSmallRegion(@TempDir Path dir) throws Exception {
         Path file = slide();
-        assumeTrue(Files.isRegularFile(file), "test slide not present: " + file);
         assumeTrue(OpenSlideReader.isAvailable(), "OpenSlide not installed");
         ClamSegmenter segmenter = new ClamSegmenter();
         try (OpenSlideReader reader = OpenSlideReader.open(file)) {
