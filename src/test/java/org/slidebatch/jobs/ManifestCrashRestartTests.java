@@ -107,8 +107,9 @@ class ManifestCrashRestartTests {
     void secondLaunchOfARunningInstanceIsRefusedAndStopFromAnotherProcessStopsIt() throws Exception {
         Path ws = tmp.resolve("ws-concurrent");
         String[] run = {"--workspace", ws.toString(), "run", "manifest", "--param", "roots=" + cohort};
-        // Slow items (100 ms each: 20 s in all) leave time for two more JVMs to start while the first one runs.
-        try (CliProcess first = CliProcess.start(100, run)) {
+        // Slow items (400 ms each: 80 s in all) leave time for two more JVMs to start while the first one runs, even
+        // on a loaded 2-core machine where a JVM takes ~25 s to start.
+        try (CliProcess first = CliProcess.start(400, run)) {
             first.awaitLine(l -> progressAtLeast(l, 20), LONG);
 
             CliProcess second = CliProcess.run(LONG, run);
