@@ -36,6 +36,33 @@ public class SlidebatchApplication {
     }
 
     @Bean
+    static org.slidebatch.batch.RepositoryPlumbing repositoryPlumbing(
+        org.springframework.beans.factory.ObjectProvider<PassportStore> passports,
+        org.springframework.beans.factory.ObjectProvider<org.springframework.transaction.PlatformTransactionManager> tx) {
+        return new org.slidebatch.batch.RepositoryPlumbing(passports, tx);
+    }
+
+    @Bean
+    org.slidebatch.store.SlideListStore slideListStore(DataSource dataSource) {
+        return new org.slidebatch.store.SlideListStore(dataSource);
+    }
+
+    @Bean
+    org.slidebatch.store.OutputFileStore outputFileStore(DataSource dataSource) {
+        return new org.slidebatch.store.OutputFileStore(dataSource);
+    }
+
+    /** Builds every per-slide partitioned step (see {@link org.slidebatch.batch.SlideWork}). */
+    @Bean
+    org.slidebatch.batch.PerSlideSteps perSlideSteps(org.springframework.batch.core.repository.JobRepository repo,
+                                                      org.springframework.transaction.PlatformTransactionManager tx,
+                                                      SlideStore slides, org.slidebatch.store.SlideListStore lists,
+                                                      PassportStore passports, org.slidebatch.store.OutputFileStore files,
+                                                      Workspace workspace) {
+        return new org.slidebatch.batch.PerSlideSteps(repo, tx, slides, lists, passports, files, workspace, System.out);
+    }
+
+    @Bean
     PassportStore passportStore(DataSource dataSource) {
         return new PassportStore(dataSource);
     }

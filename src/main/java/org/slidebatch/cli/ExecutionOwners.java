@@ -24,10 +24,14 @@ final class ExecutionOwners {
         if (pid == ProcessHandle.current().pid()) {
             return Liveness.DEAD; // this CLI process just started: the recorded owner was an earlier JVM with our pid
         }
+        java.time.Instant recordedStart = owner.get().processStartedAt();
         return ProcessHandle.of(pid)
             .filter(ProcessHandle::isAlive)
-            // A recycled pid belongs to some other program: only a JVM running slidebatch counts.
-            .filter(p -> p.info().commandLine().map(c -> c.contains("slidebatch")).orElse(true))
+            // A recycled pid belongs to another process: the recorded start time tells them apart (to the second: the
+            // column may round); for owners recorded without it, only a JVM running slidebatch counts.
+            .filter(p -> recordedStart == null
+                ? p.info().commandLine().map(c -> c.contains("slidebatch")).orElse(true)
+                : p.info().startInstant().map(s -> Math.abs(s.getEpochSecond() - recordedStart.getEpochSecond()) <= 1).orElse(true))
             .map(p -> Liveness.ALIVE).orElse(Liveness.DEAD);
     }
 

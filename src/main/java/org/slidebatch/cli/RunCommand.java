@@ -51,6 +51,10 @@ final class RunCommand extends GlobalOptions implements java.util.concurrent.Cal
         try (BatchContext ctx = openContext()) {
             Job job = ctx.job(jobName);
             JobExecution last = ctx.jobRepository().getLastJobExecution(jobName, parameters);
+            if (last != null && last.getStatus() == BatchStatus.UNKNOWN) {
+                throw new CliException("execution " + last.getId() + " of this job instance was left UNKNOWN (crash or lost "
+                    + "database connection); check and continue it with: slidebatch restart " + last.getId(), 3);
+            }
             if (last != null && last.getStatus().isRunning()) {
                 var owner = ctx.passports().findOwner(last.getId());
                 if (ExecutionOwners.liveness(owner) == ExecutionOwners.Liveness.DEAD) {
