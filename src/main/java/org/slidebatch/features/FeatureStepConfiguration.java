@@ -16,9 +16,11 @@ import com.jerolba.carpet.FieldMatchingStrategy;
 
 import org.slidebatch.batch.HostFacts;
 import org.slidebatch.batch.PassportListener;
-import org.slidebatch.batch.PerSlidePartitionedStep;
+import org.slidebatch.batch.PerSlideSteps;
+import org.slidebatch.batch.SlideOutputs;
+import org.slidebatch.batch.SlideResult;
+import org.slidebatch.batch.SlideWork;
 import org.slidebatch.batch.SlideOutcome;
-import org.slidebatch.batch.SlideTask;
 import org.slidebatch.model.FeatureExtractor;
 import org.slidebatch.model.FeatureHead;
 import org.slidebatch.model.Npy;
@@ -97,10 +99,8 @@ public class FeatureStepConfiguration {
     }
 
     @Bean
-    Step featuresStep(JobRepository repo, PlatformTransactionManager tx, SlideStore slides, StageResultStore results,
-                      PassportStore passports, Workspace workspace, ModelHolder models) {
-        return PerSlidePartitionedStep.build(STEP, STAGE_FOLDER, new FeatureTask(workspace, slides, results, models), repo, tx,
-            slides, passports, workspace, System.out);
+    Step featuresStep(PerSlideSteps steps, SlideStore slides, StageResultStore results, Workspace workspace, ModelHolder models) {
+        return steps.build(STEP, STAGE_FOLDER, () -> new FeatureWork(workspace, slides, results, models));
     }
 
     static boolean gpu() {
@@ -156,14 +156,20 @@ public class FeatureStepConfiguration {
         }
     }
 
-    static final class FeatureTask implements SlideTask {
+    /** One scale of a slide's features, computed; written by the step's writer. */
+    record Scale(double scale, List<TileCoord> tiles, float[] features, Path featuresFile, Path coordsFile, double seconds,
+                 String weights) {
+    }
+
+    static final class FeatureWork implements SlideWork<List<Scale>> {
 
         private final Workspace workspace;
         private final SlideStore slides;
         private final StageResultStore results;
         private final ModelHolder models;
+        private FeatureParameters fp;
 
-        FeatureTask(Workspace workspace, SlideStore slides, StageResultStore results, ModelHolder models) {
+        FeatureWork(Workspace workspace, SlideStore slides, StageResultStore results, ModelHolder models) {
             this.workspace = workspace;
             this.slides = slides;
             this.results = results;
@@ -171,10 +177,15 @@ public class FeatureStepConfiguration {
         }
 
         @Override
-        public SlideOutcome process(SlideRecord slide, JobParameters p) throws Exception {
-            FeatureParameters fp = FeatureParameters.from(p, gpu());
+        public void open(JobParameters p) {
+            fp = FeatureParameters.from(p, gpu());
+        }
+
+        @Override
+        public SlideResult<List<Scale>> compute(SlideRecord slide) throws Exception {
             FeatureExtractor model = models.get(fp);
             List<String> done = new ArrayList<>();
+            List<Scale> scales = new ArrayList<>();
             int total = 0;
             ExecutorService readers = Executors.newFixedThreadPool(fp.readers());
             try (SlideReader reader = OpenSlideReader.open(Path.of(slide.path()))) {
@@ -193,18 +204,9 @@ public class FeatureStepConfiguration {
                     float[] features = SlideFeatures.extract(reader, tiles, fp.batch(), readers,
                         (batch, n) -> models.embed(fp, batch, n), FeatureExtractor.FEATURE_DIM);
                     Path dir = workspace.stage(STAGE_FOLDER).resolve(TileStepConfiguration.scaleFolder(scale));
-                    Path featuresFile = dir.resolve(slide.slideId() + ".npy");
-                    Path coordsFile = dir.resolve(slide.slideId() + "_coords.npy");
-                    if (fp.dtype().equals("float16")) {
-                        Npy.writeFloat16(featuresFile, features, tiles.size(), FeatureExtractor.FEATURE_DIM);
-                    } else {
-                        Npy.writeFloat32(featuresFile, features, tiles.size(), FeatureExtractor.FEATURE_DIM);
-                    }
-                    writeCoords(coordsFile, tiles);
                     double seconds = (System.nanoTime() - start) / 1e9;
-                    results.saveFeatureFile(new FeatureFileRow(slide.slideId(), scale, slide.fingerprint(), tiles.size(),
-                        FeatureExtractor.FEATURE_DIM, fp.dtype(), featuresFile.toString(), coordsFile.toString(),
-                        model.weightsDescription(), seconds, Instant.now()));
+                    scales.add(new Scale(scale, tiles, features, dir.resolve(slide.slideId() + ".npy"),
+                        dir.resolve(slide.slideId() + "_coords.npy"), seconds, model.weightsDescription()));
                     done.add(String.format(Locale.ROOT, "%d tiles @ %s (%.1f tiles/s)", tiles.size(), scale, tiles.size() / seconds));
                     total += tiles.size();
                 }
@@ -212,18 +214,38 @@ public class FeatureStepConfiguration {
                 readers.shutdownNow();
             }
             if (done.isEmpty()) {
-                return SlideOutcome.skipped(slides.findStepStatus(slide.slideId(), TileStepConfiguration.STEP)
+                return SlideResult.only(SlideOutcome.skipped(slides.findStepStatus(slide.slideId(), TileStepConfiguration.STEP)
                     .filter(s -> !SlideStepStatus.DONE.equals(s.status()))
                     .map(s -> "tile " + s.status() + ": " + s.reason())
-                    .orElse("no token tiles: run the tile step first"));
+                    .orElse("no token tiles: run the tile step first")));
             }
-            return total == 0 ? SlideOutcome.skipped("no tissue tiles at any scale")
-                : new SlideOutcome(SlideStepStatus.DONE, String.join(", ", done));
+            return SlideResult.write(scales, total == 0 ? SlideOutcome.skipped("no tissue tiles at any scale")
+                : new SlideOutcome(SlideStepStatus.DONE, String.join(", ", done)));
         }
 
-        static List<TileCoord> read(File parquet) throws java.io.IOException {
-            return new CarpetReader<>(parquet, TileCoord.class).withFieldMatchingStrategy(FieldMatchingStrategy.SNAKE_CASE).toList();
+        @Override
+        public void write(SlideRecord slide, List<Scale> scales, SlideOutputs out) throws java.io.IOException {
+            for (Scale s : scales) {
+                out.file(s.featuresFile(), p -> {
+                    if (fp.dtype().equals("float16")) {
+                        Npy.writeFloat16(p, s.features(), s.tiles().size(), FeatureExtractor.FEATURE_DIM);
+                    } else {
+                        Npy.writeFloat32(p, s.features(), s.tiles().size(), FeatureExtractor.FEATURE_DIM);
+                    }
+                });
+                out.file(s.coordsFile(), p -> writeCoords(p, s.tiles()));
+            }
+            StageResultStore.Run run = new StageResultStore.Run(out.jobExecutionId(), out.stepExecutionId());
+            for (Scale s : scales) {
+                results.saveFeatureFile(new FeatureFileRow(slide.slideId(), s.scale(), slide.fingerprint(), s.tiles().size(),
+                    FeatureExtractor.FEATURE_DIM, fp.dtype(), s.featuresFile().toString(), s.coordsFile().toString(),
+                    s.weights(), s.seconds(), Instant.now()), run);
+            }
         }
+    }
+
+    static List<TileCoord> read(File parquet) throws java.io.IOException {
+        return new CarpetReader<>(parquet, TileCoord.class).withFieldMatchingStrategy(FieldMatchingStrategy.SNAKE_CASE).toList();
     }
 
     /**

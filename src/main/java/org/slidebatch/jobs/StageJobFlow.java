@@ -20,19 +20,17 @@ final class StageJobFlow {
     private StageJobFlow() {
     }
 
-    /** Validates the manifest parameters when roots are given, the workers count, then the stage's own checks. */
-    static JobParametersValidator validator(java.util.function.Consumer<org.springframework.batch.core.job.parameters.JobParameters> stageChecks) {
-        return parameters -> {
-            try {
-                if (parameters.getString("roots") != null) {
-                    org.slidebatch.manifest.ManifestParameters.from(parameters);
-                }
-                org.slidebatch.batch.PerSlidePartitionedStep.workers(parameters);
-                stageChecks.accept(parameters);
-            } catch (IllegalArgumentException e) {
-                throw new org.springframework.batch.core.job.parameters.InvalidJobParametersException(e.getMessage());
-            }
-        };
+    /**
+     * The job's validator: only the names of the manifest steps (when roots are given), the common ones and the stages'
+     * are accepted, and each stage's parameter record must parse (see {@link org.slidebatch.batch.StageParameters}).
+     */
+    static JobParametersValidator validator(org.slidebatch.batch.StageParameters<?>... stages) {
+        org.slidebatch.batch.StageParameters<?>[] all = new org.slidebatch.batch.StageParameters<?>[stages.length + 2];
+        all[0] = org.slidebatch.manifest.ManifestParameters.IF_ROOTS;
+        all[1] = org.slidebatch.batch.StageParameters.of("workers", java.util.Set.of(),
+            org.slidebatch.batch.PerSlidePartitionedStep::workers);
+        System.arraycopy(stages, 0, all, 2, stages.length);
+        return org.slidebatch.batch.StageParameters.validator(all);
     }
 
     static Job build(String name, JobRepository repo, PassportStore passports, JobParametersValidator validator,

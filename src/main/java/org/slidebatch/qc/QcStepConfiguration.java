@@ -17,9 +17,11 @@ import com.jerolba.carpet.CarpetWriter;
 import com.jerolba.carpet.ColumnNamingStrategy;
 
 import org.slidebatch.batch.PassportListener;
-import org.slidebatch.batch.PerSlidePartitionedStep;
+import org.slidebatch.batch.PerSlideSteps;
+import org.slidebatch.batch.SlideOutputs;
+import org.slidebatch.batch.SlideResult;
+import org.slidebatch.batch.SlideWork;
 import org.slidebatch.batch.SlideOutcome;
-import org.slidebatch.batch.SlideTask;
 import org.slidebatch.figures.Charts;
 import org.slidebatch.slide.OpenSlideReader;
 import org.slidebatch.slide.RgbImage;
@@ -57,10 +59,8 @@ public class QcStepConfiguration {
     static final List<String> THRESHOLD_KEYS = List.of("min_tissue_pct", "max_white_pct", "min_blur_var", "max_pen_pct");
 
     @Bean
-    Step qcStep(JobRepository repo, PlatformTransactionManager tx, SlideStore slides, StageResultStore results,
-                PassportStore passports, Workspace workspace) {
-        return PerSlidePartitionedStep.build(STEP, STAGE_FOLDER, new QcTask(workspace, results), repo, tx, slides,
-            passports, workspace, System.out);
+    Step qcStep(PerSlideSteps steps, StageResultStore results, Workspace workspace) {
+        return steps.build(STEP, STAGE_FOLDER, () -> new QcWork(workspace, results));
     }
 
     @Bean
@@ -87,36 +87,12 @@ public class QcStepConfiguration {
     }
 
     public static QcThresholds thresholds(JobParameters p) {
-        Map<String, String> m = new TreeMap<>();
-        for (String k : THRESHOLD_KEYS) {
-            String v = p.getString(k);
-            if (v != null) {
-                m.put(k, v);
-            }
-        }
-        return QcThresholds.fromMap(m);
+        return QcParameters.from(p).thresholds();
     }
 
-    /**
-     * Parameter {@code pen_rules}: comma-separated {@link PenRule} names whose masks are united (default
-     * {@code openslidefm}, OpenSlideFM's hue window, which also counts strongly eosinophilic tissue as ink).
-     */
+    /** Parameter {@code pen_rules} (see {@link QcParameters}). */
     public static List<PenRule> penRules(JobParameters p) {
-        String raw = p.getString("pen_rules", "openslidefm");
-        List<PenRule> rules = new ArrayList<>();
-        for (String name : raw.split(",")) {
-            String n = name.trim().toUpperCase(java.util.Locale.ROOT).replace('-', '_');
-            try {
-                rules.add(PenRule.valueOf(n));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("pen_rules: unknown rule '" + name.trim() + "' (rules: "
-                    + java.util.Arrays.stream(PenRule.values()).map(r -> r.name().toLowerCase(java.util.Locale.ROOT)).toList() + ")");
-            }
-        }
-        if (rules.isEmpty()) {
-            throw new IllegalArgumentException("pen_rules must name at least one rule");
-        }
-        return rules;
+        return QcParameters.from(p).penRules();
     }
 
     static QcMasks masks(RgbImage thumb, List<PenRule> rules) {
@@ -190,34 +166,49 @@ public class QcStepConfiguration {
         w.flush();
     }
 
-    static final class QcTask implements SlideTask {
+    /** A slide's QC: the row and the overlay image, computed; written by the step's writer. */
+    record QcResult(QcRow row, Path overlay, RgbImage overlayImage) {
+    }
+
+    static final class QcWork implements SlideWork<QcResult> {
 
         private final Workspace workspace;
         private final StageResultStore results;
+        private QcParameters parameters;
 
-        QcTask(Workspace workspace, StageResultStore results) {
+        QcWork(Workspace workspace, StageResultStore results) {
             this.workspace = workspace;
             this.results = results;
         }
 
         @Override
-        public SlideOutcome process(SlideRecord slide, JobParameters parameters) throws IOException {
-            QcThresholds t = thresholds(parameters);
-            String penNote = ";pen_rules=" + parameters.getString("pen_rules", "openslidefm");
+        public void open(JobParameters p) {
+            parameters = QcParameters.from(p);
+        }
+
+        @Override
+        public SlideResult<QcResult> compute(SlideRecord slide) throws IOException {
+            QcThresholds t = parameters.thresholds();
             RgbImage thumb;
             try (SlideReader reader = OpenSlideReader.open(Path.of(slide.path()))) {
                 thumb = reader.thumbnail(THUMB_MAX_SIDE);
             }
-            QcMasks masks = masks(thumb, penRules(parameters));
+            QcMasks masks = masks(thumb, parameters.penRules());
             QcMetrics m = QualityMetrics.compute(masks);
             List<String> reasons = QcDecision.reasons(m, t);
             Path overlay = workspace.stage(STAGE_FOLDER).resolve("overlays").resolve(slide.slideId() + "_overlay.png");
-            QcOverlay.writePng(overlay, QcOverlay.render(thumb, masks));
             String joined = String.join(";", reasons);
-            results.saveQc(new QcRow(slide.slideId(), slide.fingerprint(), thumb.width(), thumb.height(), m.tissuePct(),
+            QcRow row = new QcRow(slide.slideId(), slide.fingerprint(), thumb.width(), thumb.height(), m.tissuePct(),
                 m.whitePct(), m.penPct(), m.blurVar(), m.brightnessMean(), m.saturationMean(), !reasons.isEmpty(), joined,
-                t + penNote, overlay.toString(), null, Instant.now()));
-            return reasons.isEmpty() ? SlideOutcome.done() : new SlideOutcome(SlideStepStatus.EXCLUDED, joined);
+                t + ";pen_rules=" + parameters.penRulesText(), overlay.toString(), null, Instant.now());
+            return SlideResult.write(new QcResult(row, overlay, QcOverlay.render(thumb, masks)),
+                reasons.isEmpty() ? SlideOutcome.done() : new SlideOutcome(SlideStepStatus.EXCLUDED, joined));
+        }
+
+        @Override
+        public void write(SlideRecord slide, QcResult r, SlideOutputs out) throws IOException {
+            out.file(r.overlay(), p -> QcOverlay.writePng(p, r.overlayImage()));
+            results.saveQc(r.row(), new StageResultStore.Run(out.jobExecutionId(), out.stepExecutionId()));
         }
     }
 }

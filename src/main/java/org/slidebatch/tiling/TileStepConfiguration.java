@@ -14,9 +14,11 @@ import com.jerolba.carpet.ColumnNamingStrategy;
 
 import org.slidebatch.batch.Params;
 import org.slidebatch.batch.PassportListener;
-import org.slidebatch.batch.PerSlidePartitionedStep;
+import org.slidebatch.batch.PerSlideSteps;
+import org.slidebatch.batch.SlideOutputs;
+import org.slidebatch.batch.SlideResult;
+import org.slidebatch.batch.SlideWork;
 import org.slidebatch.batch.SlideOutcome;
-import org.slidebatch.batch.SlideTask;
 import org.slidebatch.figures.Charts;
 import org.slidebatch.slide.OpenSlideReader;
 import org.slidebatch.slide.PixelCalibration;
@@ -53,10 +55,8 @@ public class TileStepConfiguration {
     public static final String STAGE_FOLDER = "tiles";
 
     @Bean
-    Step tileStep(JobRepository repo, PlatformTransactionManager tx, SlideStore slides, StageResultStore results,
-                  PassportStore passports, Workspace workspace) {
-        return PerSlidePartitionedStep.build(STEP, STAGE_FOLDER, new TileTask(workspace, slides, results), repo, tx, slides,
-            passports, workspace, System.out);
+    Step tileStep(PerSlideSteps steps, StageResultStore results, Workspace workspace) {
+        return steps.build(STEP, STAGE_FOLDER, () -> new TileWork(workspace, results));
     }
 
     @Bean
@@ -75,23 +75,9 @@ public class TileStepConfiguration {
             .build();
     }
 
-    /** Validates the tile parameters (used by the job's validator before anything runs). */
+    /** Validates the tile parameters (see {@link TileParameters}). */
     public static void validate(JobParameters p) {
-        policy(p);
-        Params.bool(p, "resample", false);
-        Double assume = Params.doubleValue(p, "assume_mpp");
-        if (assume != null && !(assume > 0)) {
-            throw new IllegalArgumentException("assume_mpp must be a positive µm/px, got " + assume);
-        }
-        Params.seed(p);
-    }
-
-    static String policy(JobParameters p) {
-        String policy = Params.string(p, "qc_policy", "medium");
-        if (!List.of("medium", "strict", "none").contains(policy)) {
-            throw new IllegalArgumentException("qc_policy must be medium, strict or none, got '" + policy + "'");
-        }
-        return policy;
+        TileParameters.from(p);
     }
 
     /** Folder name of a scale: 0.5 → "0.5", 2.0 → "2.0". */
@@ -121,72 +107,72 @@ public class TileStepConfiguration {
         }
     }
 
-    static final class TileTask implements SlideTask {
+    /** One scale of a slide's tokens, computed; written by the step's writer. */
+    record Scale(double target, TokenTiler.Result result, Path file) {
+    }
+
+    static final class TileWork implements SlideWork<List<Scale>> {
 
         private final Workspace workspace;
-        private final SlideStore slides;
         private final StageResultStore results;
+        private TileParameters parameters;
 
-        TileTask(Workspace workspace, SlideStore slides, StageResultStore results) {
+        TileWork(Workspace workspace, StageResultStore results) {
             this.workspace = workspace;
-            this.slides = slides;
             this.results = results;
         }
 
         @Override
-        public SlideOutcome process(SlideRecord slide, JobParameters p) throws IOException {
-            Optional<String> notTiled = qcPolicyRefusal(slide.slideId(), p);
+        public void open(JobParameters p) {
+            parameters = TileParameters.from(p);
+        }
+
+        @Override
+        public SlideResult<List<Scale>> compute(SlideRecord slide) throws IOException {
+            Optional<String> notTiled = parameters.qcPolicy().refusal(results.findQc(slide.slideId())
+                .filter(q -> java.util.Objects.equals(q.fingerprint(), slide.fingerprint())));
             if (notTiled.isPresent()) {
-                return SlideOutcome.skipped(notTiled.get());
+                return SlideResult.only(SlideOutcome.skipped(notTiled.get()));
             }
             PixelCalibration cal = slide.mppX() == null ? PixelCalibration.missing()
                 : new PixelCalibration(slide.mppX(), slide.mppY(), slide.mppSource());
-            OptionalDouble mpp = TokenTiler.resolveMpp(cal, Params.doubleValue(p, "assume_mpp"));
+            OptionalDouble mpp = TokenTiler.resolveMpp(cal, parameters.assumeMpp());
             if (mpp.isEmpty()) {
-                return SlideOutcome.skipped(TokenTiler.MPP_MISSING
-                    + ": no µm/px in the file or the override CSV; give assume_mpp=… to tile it anyway");
+                return SlideResult.only(SlideOutcome.skipped(TokenTiler.MPP_MISSING
+                    + ": no µm/px in the file or the override CSV; give assume_mpp=… to tile it anyway"));
             }
-            TokenTiler tiler = new TokenTiler(TokenTiler.Options.defaults().withResample(Params.bool(p, "resample", false)));
-            long seed = Params.seed(p);
+            TokenTiler tiler = new TokenTiler(TokenTiler.Options.defaults().withResample(parameters.resample()));
             List<String> counts = new ArrayList<>();
+            List<Scale> scales = new ArrayList<>();
             int total = 0;
             try (SlideReader reader = OpenSlideReader.open(Path.of(slide.path()))) {
                 RgbImage thumb = tiler.maskThumbnail(reader);
                 byte[] mask = TokenTiler.maskFromThumbnail(thumb);
                 for (double target : tiler.options().targetsUmPerPx()) {
                     TokenTiler.Result r = tiler.run(slide.slideId(), reader, mpp.getAsDouble(), thumb.width(), thumb.height(),
-                        mask, target, seed, slide.fingerprint());
+                        mask, target, parameters.seed(), slide.fingerprint());
                     Path file = workspace.stage(STAGE_FOLDER).resolve(scaleFolder(target)).resolve(slide.slideId() + ".parquet");
-                    CoordinateFiles.writeTokensParquet(file, r.tiles());
-                    results.saveTileSummary(new TileSummaryRow(slide.slideId(), target, slide.fingerprint(), r.plan().level(),
-                        r.plan().approxMpp(), r.candidates(), r.tiles().size(), r.seed(), file.toString(), Instant.now()));
+                    scales.add(new Scale(target, r, file));
                     counts.add(r.tiles().size() + " @ " + target);
                     total += r.tiles().size();
                 }
             }
-            return total == 0 ? SlideOutcome.skipped("no tissue tiles (coverage ≥ " + tiler.options().minCoverage() + ") at any scale")
-                : new SlideOutcome(org.slidebatch.store.SlideStepStatus.DONE, "tokens " + String.join(", ", counts));
+            return SlideResult.write(scales, total == 0
+                ? SlideOutcome.skipped("no tissue tiles (coverage ≥ " + tiler.options().minCoverage() + ") at any scale")
+                : new SlideOutcome(org.slidebatch.store.SlideStepStatus.DONE, "tokens " + String.join(", ", counts)));
         }
 
-        /** OpenSlideFM's slide selection: medium (tissue ≥ 0.05 ∧ white ≤ 0.95), strict (QC exclusions), none. */
-        Optional<String> qcPolicyRefusal(String slideId, JobParameters p) {
-            String policy = policy(p);
-            if (policy.equals("none")) {
-                return Optional.empty();
+        @Override
+        public void write(SlideRecord slide, List<Scale> scales, SlideOutputs out) throws IOException {
+            for (Scale s : scales) {
+                out.file(s.file(), p -> CoordinateFiles.writeTokensParquet(p, s.result().tiles()));
             }
-            Optional<QcRow> qc = results.findQc(slideId);
-            if (qc.isEmpty()) {
-                return Optional.empty(); // slides missing from QC are kept (OpenSlideFM's left join)
+            StageResultStore.Run run = new StageResultStore.Run(out.jobExecutionId(), out.stepExecutionId());
+            for (Scale s : scales) {
+                TokenTiler.Result r = s.result();
+                results.saveTileSummary(new TileSummaryRow(slide.slideId(), s.target(), slide.fingerprint(), r.plan().level(),
+                    r.plan().approxMpp(), r.candidates(), r.tiles().size(), r.seed(), s.file().toString(), Instant.now()), run);
             }
-            QcRow q = qc.get();
-            if (policy.equals("strict")) {
-                return q.excluded() ? Optional.of("qc_policy=strict: excluded by QC: " + q.reasons()) : Optional.empty();
-            }
-            if (q.tissuePct() < 0.05 || q.whitePct() > 0.95) {
-                return Optional.of(String.format(Locale.ROOT, "qc_policy=medium: tissue %.3f < 0.05 or white %.3f > 0.95",
-                    q.tissuePct(), q.whitePct()));
-            }
-            return Optional.empty();
         }
     }
 }
