@@ -18,6 +18,7 @@ import org.slidebatch.store.SlideStepStatus;
 import org.slidebatch.store.SlideStore;
 import org.slidebatch.workspace.Workspace;
 import org.springframework.batch.core.ExitStatus;
+import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.listener.StepExecutionListener;
 import org.springframework.batch.core.partition.Partitioner;
 import org.springframework.batch.core.repository.JobRepository;
@@ -74,6 +75,14 @@ public class PerSlideSteps {
         this.files = files;
         this.workspace = workspace;
         this.console = console;
+    }
+
+    /**
+     * The partitioned step {@code name}; {@code work} makes the stage's work from the job parameters, once per partition
+     * step execution (parse the stage's parameter record there: {@code p -> new QcWork(results, QcParameters.from(p))}).
+     */
+    public Step build(String name, String stageFolder, java.util.function.Function<JobParameters, ? extends SlideWork<?>> work) {
+        return build(name, stageFolder, new ParsedWork(work));
     }
 
     /** The partitioned step {@code name}; {@code work} makes the stage's work, once per partition step execution. */
@@ -274,7 +283,6 @@ public class PerSlideSteps {
         private final SlideWork<?> work;
         private final SlideStore slides;
         private final OutputFileStore files;
-        private final TransactionTemplate savepoint;
         private StepExecution execution;
 
         ResultWriter(String stepName, SlideWork<?> work, SlideStore slides, OutputFileStore files, PlatformTransactionManager tx) {
@@ -282,8 +290,6 @@ public class PerSlideSteps {
             this.work = work;
             this.slides = slides;
             this.files = files;
-            this.savepoint = new TransactionTemplate(tx);
-            this.savepoint.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
         }
 
         @Override
@@ -297,10 +303,12 @@ public class PerSlideSteps {
                 SlideOutcome outcome = c.outcome();
                 if (c.value() != null) {
                     try {
-                        savepoint.executeWithoutResult(status -> writeOne(c));
-                    } catch (RuntimeException e) {
-                        Throwable cause = e instanceof WriteFailure && e.getCause() != null ? e.getCause() : e;
-                        outcome = SlideOutcome.failed("cannot write the outputs of " + c.slideId() + ": " + cause.getMessage());
+                        writeOne(c);
+                    } catch (org.springframework.dao.DataAccessException e) {
+                        throw e; // the database, not the slide: fail the chunk (restart redoes the slide)
+                    } catch (Exception e) {
+                        // Files are written before rows (SlideWork's contract), so a failed file leaves no row behind.
+                        outcome = SlideOutcome.failed("cannot write the outputs of " + c.slideId() + ": " + e.getMessage());
                     }
                 }
                 slides.saveStepStatus(new SlideStepStatus(c.slideId(), stepName, outcome.status(), outcome.reason(),
@@ -310,20 +318,45 @@ public class PerSlideSteps {
         }
 
         @SuppressWarnings("unchecked")
-        private void writeOne(Computed c) {
+        private void writeOne(Computed c) throws Exception {
             SlideOutputs out = new SlideOutputs(files, c.slideId(), c.slide().fingerprint(), execution.getJobExecutionId(),
                 execution.getId(), stepName);
-            try {
-                ((SlideWork<Object>) work).write(c.slide(), c.value(), out);
-            } catch (Exception e) {
-                throw new WriteFailure(e);
-            }
+            ((SlideWork<Object>) work).write(c.slide(), c.value(), out);
+            out.register();
         }
     }
 
-    static final class WriteFailure extends RuntimeException {
-        WriteFailure(Exception cause) {
-            super(cause.getMessage(), cause);
+    /** A work made from the job parameters when the partition opens. */
+    static final class ParsedWork implements Supplier<SlideWork<?>> {
+
+        private final java.util.function.Function<JobParameters, ? extends SlideWork<?>> factory;
+
+        ParsedWork(java.util.function.Function<JobParameters, ? extends SlideWork<?>> factory) {
+            this.factory = factory;
+        }
+
+        @Override
+        public SlideWork<?> get() {
+            return new SlideWork<Object>() {
+                private SlideWork<Object> work;
+
+                @Override
+                @SuppressWarnings("unchecked")
+                public void open(JobParameters p) throws Exception {
+                    work = (SlideWork<Object>) factory.apply(p);
+                    work.open(p);
+                }
+
+                @Override
+                public SlideResult<Object> compute(SlideRecord slide) throws Exception {
+                    return work.compute(slide);
+                }
+
+                @Override
+                public void write(SlideRecord slide, Object result, SlideOutputs outputs) throws Exception {
+                    work.write(slide, result, outputs);
+                }
+            };
         }
     }
 

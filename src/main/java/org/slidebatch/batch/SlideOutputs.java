@@ -43,13 +43,26 @@ public final class SlideOutputs {
         return stepExecutionId;
     }
 
-    /** Writes {@code target} with {@code writer}, then registers it in the {@code output_file} table. */
+    private final java.util.List<Path> written = new java.util.ArrayList<>();
+
+    /**
+     * Writes {@code target} with {@code writer}; the file is registered in the {@code output_file} table after the
+     * work's write returns, with the rows, so that files are written before the transaction takes its connection.
+     */
     public Path file(Path target, FileWriter writer) throws IOException {
         writer.write(target);
-        if (files != null) {
-            files.register(target, slideId, fingerprint, stepName, jobExecutionId, stepExecutionId);
-        }
+        written.add(target);
         return target;
+    }
+
+    /** Registers the files written so far (the step's writer calls this after {@link SlideWork#write}). */
+    public void register() throws IOException {
+        if (files != null) {
+            for (Path p : written) {
+                files.register(p, slideId, fingerprint, stepName, jobExecutionId, stepExecutionId);
+            }
+        }
+        written.clear();
     }
 
     /** Writes raw bytes atomically and registers the file. */

@@ -14,8 +14,9 @@ import org.springframework.batch.core.job.parameters.JobParameters;
  *       write files or rows.</li>
  *   <li>{@link #write} per slide, in the chunk transaction that also records the slide's status and the reader
  *       position: write the files through {@link SlideOutputs#file} (atomic, registered with their SHA-256 and the step
- *       execution) first, then the rows. If it throws, its rows are rolled back (savepoint) and the slide is FAILED
- *       with the reason; the run goes on.</li>
+ *       execution) first, then the rows (the chunk transaction takes its pooled connection at the first statement, so the
+ *       files are written without one). If it throws before its rows (a file cannot be written), the slide is FAILED
+ *       with the reason and the run goes on; a database error fails the chunk (restart redoes the slide).</li>
  * </ol>
  * Deterministic, so that a slide redone after a crash (files written, status not yet committed) gives the same bytes.
  * Wire it with {@link PerSlideSteps#build}. Code written against the older {@link SlideTask} still works through

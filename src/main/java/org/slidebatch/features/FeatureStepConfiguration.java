@@ -100,7 +100,7 @@ public class FeatureStepConfiguration {
 
     @Bean
     Step featuresStep(PerSlideSteps steps, SlideStore slides, StageResultStore results, Workspace workspace, ModelHolder models) {
-        return steps.build(STEP, STAGE_FOLDER, () -> new FeatureWork(workspace, slides, results, models));
+        return steps.build(STEP, STAGE_FOLDER, p -> new FeatureWork(workspace, slides, results, models, FeatureParameters.from(p, gpu())));
     }
 
     static boolean gpu() {
@@ -161,25 +161,9 @@ public class FeatureStepConfiguration {
                  String weights) {
     }
 
-    static final class FeatureWork implements SlideWork<List<Scale>> {
-
-        private final Workspace workspace;
-        private final SlideStore slides;
-        private final StageResultStore results;
-        private final ModelHolder models;
-        private FeatureParameters fp;
-
-        FeatureWork(Workspace workspace, SlideStore slides, StageResultStore results, ModelHolder models) {
-            this.workspace = workspace;
-            this.slides = slides;
-            this.results = results;
-            this.models = models;
-        }
-
-        @Override
-        public void open(JobParameters p) {
-            fp = FeatureParameters.from(p, gpu());
-        }
+    /** Features of one slide's token tiles; {@code fp} parsed once per partition step execution. */
+    record FeatureWork(Workspace workspace, SlideStore slides, StageResultStore results, ModelHolder models, FeatureParameters fp)
+        implements SlideWork<List<Scale>> {
 
         @Override
         public SlideResult<List<Scale>> compute(SlideRecord slide) throws Exception {

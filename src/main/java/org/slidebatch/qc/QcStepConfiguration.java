@@ -60,7 +60,7 @@ public class QcStepConfiguration {
 
     @Bean
     Step qcStep(PerSlideSteps steps, StageResultStore results, Workspace workspace) {
-        return steps.build(STEP, STAGE_FOLDER, () -> new QcWork(workspace, results));
+        return steps.build(STEP, STAGE_FOLDER, p -> new QcWork(workspace, results, QcParameters.from(p)));
     }
 
     @Bean
@@ -170,21 +170,8 @@ public class QcStepConfiguration {
     record QcResult(QcRow row, Path overlay, RgbImage overlayImage) {
     }
 
-    static final class QcWork implements SlideWork<QcResult> {
-
-        private final Workspace workspace;
-        private final StageResultStore results;
-        private QcParameters parameters;
-
-        QcWork(Workspace workspace, StageResultStore results) {
-            this.workspace = workspace;
-            this.results = results;
-        }
-
-        @Override
-        public void open(JobParameters p) {
-            parameters = QcParameters.from(p);
-        }
+    /** QC of one slide; {@code parameters} parsed once per partition step execution. */
+    record QcWork(Workspace workspace, StageResultStore results, QcParameters parameters) implements SlideWork<QcResult> {
 
         @Override
         public SlideResult<QcResult> compute(SlideRecord slide) throws IOException {

@@ -50,7 +50,7 @@ public class GridStepConfiguration {
 
     @Bean
     Step gridStep(PerSlideSteps steps, SlideStore slides, StageResultStore results, Workspace workspace) {
-        return steps.build(STEP, STAGE_FOLDER, () -> new GridWork(workspace, slides, results));
+        return steps.build(STEP, STAGE_FOLDER, p -> new GridWork(workspace, slides, results, GridParameters.from(p)));
     }
 
     /** The grid parameters (see {@link GridParameters}). */
@@ -63,23 +63,9 @@ public class GridStepConfiguration {
                 Path parquet, Path h5) {
     }
 
-    static final class GridWork implements SlideWork<Grid> {
-
-        private final Workspace workspace;
-        private final SlideStore slides;
-        private final StageResultStore results;
-        private ClamGridPatcher.GridParams gp;
-
-        GridWork(Workspace workspace, SlideStore slides, StageResultStore results) {
-            this.workspace = workspace;
-            this.slides = slides;
-            this.results = results;
-        }
-
-        @Override
-        public void open(JobParameters p) {
-            gp = GridParameters.from(p);
-        }
+    /** The CLAM grid of one slide; {@code gp} parsed once per partition step execution. */
+    record GridWork(Workspace workspace, SlideStore slides, StageResultStore results, ClamGridPatcher.GridParams gp)
+        implements SlideWork<Grid> {
 
         @Override
         public SlideResult<Grid> compute(SlideRecord slide) throws IOException {

@@ -56,7 +56,7 @@ public class TileStepConfiguration {
 
     @Bean
     Step tileStep(PerSlideSteps steps, StageResultStore results, Workspace workspace) {
-        return steps.build(STEP, STAGE_FOLDER, () -> new TileWork(workspace, results));
+        return steps.build(STEP, STAGE_FOLDER, p -> new TileWork(workspace, results, TileParameters.from(p)));
     }
 
     @Bean
@@ -111,21 +111,8 @@ public class TileStepConfiguration {
     record Scale(double target, TokenTiler.Result result, Path file) {
     }
 
-    static final class TileWork implements SlideWork<List<Scale>> {
-
-        private final Workspace workspace;
-        private final StageResultStore results;
-        private TileParameters parameters;
-
-        TileWork(Workspace workspace, StageResultStore results) {
-            this.workspace = workspace;
-            this.results = results;
-        }
-
-        @Override
-        public void open(JobParameters p) {
-            parameters = TileParameters.from(p);
-        }
+    /** OpenSlideFM tokens of one slide; {@code parameters} parsed once per partition step execution. */
+    record TileWork(Workspace workspace, StageResultStore results, TileParameters parameters) implements SlideWork<List<Scale>> {
 
         @Override
         public SlideResult<List<Scale>> compute(SlideRecord slide) throws IOException {

@@ -43,7 +43,7 @@ public class SegmentStepConfiguration {
 
     @Bean
     Step segmentStep(PerSlideSteps steps, StageResultStore results, Workspace workspace) {
-        return steps.build(STEP, STAGE_FOLDER, () -> new SegmentWork(workspace, results));
+        return steps.build(STEP, STAGE_FOLDER, p -> new SegmentWork(workspace, results, SegmentParameters.from(p)));
     }
 
     /** The preset named by {@code preset} (default: CLAM's create_patches_fp.py defaults) with CLAM-named overrides. */
@@ -55,20 +55,12 @@ public class SegmentStepConfiguration {
     record Segmented(TissueSegmentation seg, TissueRow row, Path geojson, Path mask) {
     }
 
-    static final class SegmentWork implements SlideWork<Segmented> {
-
-        private final Workspace workspace;
-        private final StageResultStore results;
-        private SegmentParameters parameters;
-
-        SegmentWork(Workspace workspace, StageResultStore results) {
-            this.workspace = workspace;
-            this.results = results;
-        }
+    /** CLAM segmentation of one slide; {@code parameters} parsed once per partition step execution. */
+    record SegmentWork(Workspace workspace, StageResultStore results, SegmentParameters parameters)
+        implements SlideWork<Segmented> {
 
         @Override
         public void open(JobParameters p) {
-            parameters = SegmentParameters.from(p);
             OpenCvLoader.load();
             HostFacts.recordLibrary("opencv", OpenCvLoader.version());
         }

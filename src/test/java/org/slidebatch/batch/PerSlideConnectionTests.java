@@ -26,10 +26,10 @@ import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * More workers than pooled connections, each slide slower than the pool's timeout: a slide's computation must not hold
- * a connection (before the fix, the 3rd worker waited for a connection, timed out, and the execution ended UNKNOWN).
+ * a connection (before the fix, the 3rd worker waited for a connection, timed out after 1 s, and the execution ended UNKNOWN).
  */
 @SpringBootTest(classes = SlidebatchApplication.class, properties = {
-    "spring.datasource.hikari.maximum-pool-size=2", "spring.datasource.hikari.connection-timeout=250"})
+    "spring.datasource.hikari.maximum-pool-size=2", "spring.datasource.hikari.connection-timeout=1000"})
 class PerSlideConnectionTests {
 
     @TempDir
@@ -55,7 +55,7 @@ class PerSlideConnectionTests {
     static void cohort() throws Exception {
         assumeTrue(OpenSlideReader.isAvailable(), "libopenslide0 is not installed (scripts/setup installs it)");
         cohort = TestCohorts.small(tmp.resolve("cohort"), 6, 5);
-        System.setProperty("slidebatch.debug.item-delay-ms", "700"); // each slide ≥ 0.7 s > the 0.25 s pool timeout
+        System.setProperty("slidebatch.debug.item-delay-ms", "2500"); // each slide ≥ 2.5 s > the 1 s pool timeout
     }
 
     @AfterAll

@@ -111,7 +111,7 @@ class ProvenanceTests {
         assertThat(trace).contains("also written by step execution " + writes.get(1).stepExecutionId() + " (segment) of job execution "
             + first.getId());
         assertThat(trace).contains("input fingerprint " + writes.getFirst().inputFingerprint()).contains("parameters hash ")
-            .contains("preset\":\"clam-tcga\"").contains("machine: host ");
+            .contains("\"preset\" : \"clam-tcga\"").contains("machine: host ");
         String show = cli("--workspace", tmp.resolve("ws").toString(), "show", Long.toString(second.getId()));
         assertThat(show).contains("files written (4;").contains(geojson.toAbsolutePath().normalize().toString());
     }
