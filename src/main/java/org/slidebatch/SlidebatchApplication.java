@@ -52,16 +52,6 @@ public class SlidebatchApplication {
         return new org.slidebatch.store.OutputFileStore(dataSource);
     }
 
-    /** Builds every per-slide partitioned step (see {@link org.slidebatch.batch.SlideWork}). */
-    @Bean
-    org.slidebatch.batch.PerSlideSteps perSlideSteps(org.springframework.batch.core.repository.JobRepository repo,
-                                                      org.springframework.transaction.PlatformTransactionManager tx,
-                                                      SlideStore slides, org.slidebatch.store.SlideListStore lists,
-                                                      PassportStore passports, org.slidebatch.store.OutputFileStore files,
-                                                      Workspace workspace) {
-        return new org.slidebatch.batch.PerSlideSteps(repo, tx, slides, lists, passports, files, workspace, System.out);
-    }
-
     @Bean
     PassportStore passportStore(DataSource dataSource) {
         return new PassportStore(dataSource);

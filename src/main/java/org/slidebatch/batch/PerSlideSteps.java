@@ -88,21 +88,13 @@ public class PerSlideSteps {
     /** The partitioned step {@code name}; {@code work} makes the stage's work, once per partition step execution. */
     public Step build(String name, String stageFolder, Supplier<? extends SlideWork<?>> work) {
         String workerName = name + ".slides";
+        registry.put(name, new Registration(name, stageFolder, work));
         // Each partition runs in its own thread with its own reader, processor, writer, work and listeners: they hold
-        // per-partition state (reader position, parsed parameters, progress), so they live as long as one step execution.
-        Step worker = new PerSlidePartitionedStep.FreshComponentsStep(workerName, () -> {
-            SlideIdReader reader = new SlideIdReader(workerName, lists);
-            SlideWork<?> w = work.get();
-            return new StepBuilder(workerName, repo)
-                .<String, Computed>chunk(1)
-                .transactionManager(tx)
-                .reader(reader)
-                .processor(new ComputeProcessor(w, slides))
-                .writer(new ResultWriter(name, w, slides, files, tx))
-                .listener(new ProgressListener(reader, "slides", console))
-                .listener(new PassportListener(passports, workspace, stageFolder))
-                .build();
-        });
+        // per-partition state (reader position, parsed parameters, progress, CPU at start), so they are step-scoped
+        // beans (PerSlideScope): Spring Batch makes them for each partition step execution.
+        Step worker = scoped == null
+            ? new PerSlidePartitionedStep.FreshComponentsStep(workerName, () -> workerStep(workerName, partition(workerName)))
+            : workerStep(workerName, scoped);
         SlidePartitioner partitioner = new SlidePartitioner(slides, lists);
         return new StepBuilder(name, repo)
             .partitioner(workerName, partitioner)
@@ -112,6 +104,51 @@ public class PerSlideSteps {
             .listener(partitioner)
             .listener(new PassportListener(passports, workspace, stageFolder))
             .build();
+    }
+
+    private Step workerStep(String workerName, Partition p) {
+        return new StepBuilder(workerName, repo)
+            .<String, Computed>chunk(1)
+            .transactionManager(tx)
+            .reader(p.reader())
+            .processor(p.processor())
+            .writer(p.writer())
+            .listener(p.progress())
+            .listener(p.passport())
+            .build();
+    }
+
+    /** A stage registered by {@link #build}. */
+    record Registration(String step, String stageFolder, Supplier<? extends SlideWork<?>> work) {
+    }
+
+    /** The components of one partition step execution (step-scoped: see {@code PerSlideScope}). */
+    public record Partition(SlideIdReader reader, ComputeProcessor processor, ResultWriter writer, ProgressListener progress,
+                            PassportListener passport) {
+    }
+
+    private final java.util.Map<String, Registration> registry = new java.util.concurrent.ConcurrentHashMap<>();
+    private Partition scoped;
+
+    /** Step-scoped proxies of the partition components; without them (the legacy builder) components are made per execution. */
+    public PerSlideSteps scoped(Partition proxies) {
+        this.scoped = proxies;
+        return this;
+    }
+
+    /** Fresh components for the partition step execution named {@code <step>.slides:partitionN} (or the worker name). */
+    public Partition partition(String stepExecutionName) {
+        String workerName = stepExecutionName.contains(":") ? stepExecutionName.substring(0, stepExecutionName.indexOf(':'))
+            : stepExecutionName;
+        String name = workerName.substring(0, workerName.length() - ".slides".length());
+        Registration r = registry.get(name);
+        if (r == null) {
+            throw new IllegalStateException("no per-slide step registered as '" + name + "'");
+        }
+        SlideIdReader reader = new SlideIdReader(workerName, lists);
+        SlideWork<?> w = r.work().get();
+        return new Partition(reader, new ComputeProcessor(w, slides), new ResultWriter(name, w, slides, files, tx),
+            new ProgressListener(reader, "slides", console), new PassportListener(passports, workspace, r.stageFolder()));
     }
 
     /** A slide after compute: its record, outcome and the value for the writer (null: only the outcome is recorded). */
@@ -158,7 +195,7 @@ public class PerSlideSteps {
         }
     }
 
-    static final class SlideIdReader extends AbstractItemCountingItemStreamItemReader<String>
+    static class SlideIdReader extends AbstractItemCountingItemStreamItemReader<String>
         implements StepExecutionListener, ProgressSource {
 
         private final SlideListStore lists;
@@ -214,7 +251,7 @@ public class PerSlideSteps {
      * lazy) takes no connection while the slide is computed, and the work's own reads borrow one only for a moment.
      * A bad slide becomes a failed outcome with its reason and the run goes on.
      */
-    static final class ComputeProcessor implements ItemProcessor<String, Computed>, StepExecutionListener {
+    static class ComputeProcessor implements ItemProcessor<String, Computed>, StepExecutionListener {
 
         private final SlideWork<?> work;
         private final SlideStore slides;
@@ -277,7 +314,7 @@ public class PerSlideSteps {
     }
 
     /** Writes each slide's files and rows (in a savepoint) and its status, in the chunk transaction. */
-    static final class ResultWriter implements ItemWriter<Computed>, StepExecutionListener {
+    static class ResultWriter implements ItemWriter<Computed>, StepExecutionListener {
 
         private final String stepName;
         private final SlideWork<?> work;
