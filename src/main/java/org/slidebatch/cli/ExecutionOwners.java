@@ -35,6 +35,27 @@ final class ExecutionOwners {
             .map(p -> Liveness.ALIVE).orElse(Liveness.DEAD);
     }
 
+    /**
+     * The owner of an execution, or (when a kill came between its creation and the owner row) what the claims on its
+     * job instance prove: every claimer on this host gone means the owner is gone.
+     */
+    static Liveness liveness(Optional<PassportStore.ExecutionOwner> owner, java.util.List<PassportStore.ExecutionOwner> claims) {
+        if (owner.isPresent() || claims.isEmpty()) {
+            return liveness(owner);
+        }
+        Liveness worst = Liveness.DEAD;
+        for (PassportStore.ExecutionOwner c : claims) {
+            Liveness l = liveness(Optional.of(c));
+            if (l == Liveness.ALIVE) {
+                return Liveness.ALIVE;
+            }
+            if (l == Liveness.OTHER_HOST) {
+                worst = Liveness.OTHER_HOST;
+            }
+        }
+        return worst;
+    }
+
     static String describe(Optional<PassportStore.ExecutionOwner> owner) {
         return owner.map(o -> "pid " + o.pid() + " on " + o.host()).orElse("an unknown process");
     }

@@ -28,7 +28,7 @@ final class RestartCommand extends GlobalOptions implements Callable<Integer> {
             JobExecution e = ctx.execution(executionId);
             if (e.getStatus().isRunning() || e.getStatus() == org.springframework.batch.core.BatchStatus.UNKNOWN) {
                 var owner = ctx.passports().findOwner(executionId);
-                switch (ExecutionOwners.liveness(owner)) {
+                switch (ExecutionOwners.liveness(owner, ctx.passports().findClaims(e.getJobInstanceId(), executionId))) {
                     case ALIVE -> throw new CliException("execution " + executionId + " is still running ("
                         + ExecutionOwners.describe(owner) + "); stop it first with: slidebatch stop " + executionId, 3);
                     case OTHER_HOST, UNKNOWN -> {

@@ -65,7 +65,7 @@ public class QcStepConfiguration {
 
     @Bean
     Step qcExportStep(JobRepository repo, PlatformTransactionManager tx, SlideStore slides, StageResultStore results,
-                      PassportStore passports, Workspace workspace) {
+                      PassportStore passports, Workspace workspace, org.slidebatch.store.OutputFileStore files) {
         return new StepBuilder(EXPORT_STEP, repo)
             .tasklet((contribution, chunk) -> {
                 List<String> ids = slides.findStepStatuses().stream()
@@ -75,7 +75,12 @@ public class QcStepConfiguration {
                 List<QcRow> rows = results.findQc(ids);
                 Map<String, SlideRecord> bySlide = slides.findAll().stream()
                     .collect(Collectors.toMap(SlideRecord::slideId, Function.identity()));
-                writeOutputs(workspace, rows, bySlide);
+                var se = contribution.getStepExecution();
+                for (Path f : writeOutputs(workspace, rows, bySlide)) {
+                    if (java.nio.file.Files.isRegularFile(f)) { // a figure with no data is not drawn
+                        files.register(f, null, null, EXPORT_STEP, se.getJobExecutionId(), se.getId());
+                    }
+                }
                 contribution.incrementWriteCount(rows.size());
                 long excluded = rows.stream().filter(QcRow::excluded).count();
                 System.out.printf("[%s] %d slides, %d excluded -> %s%n", EXPORT_STEP, rows.size(), excluded,
@@ -117,7 +122,8 @@ public class QcStepConfiguration {
                              String reasons, String overlay) {
     }
 
-    static void writeOutputs(Workspace ws, List<QcRow> rows, Map<String, SlideRecord> slides) throws IOException {
+    /** Writes the cohort tables and figures; returns the files written (the export step registers them). */
+    static List<Path> writeOutputs(Workspace ws, List<QcRow> rows, Map<String, SlideRecord> slides) throws IOException {
         List<QcTableRow> table = new ArrayList<>();
         for (QcRow r : rows) {
             SlideRecord s = slides.get(r.slideId());
@@ -151,6 +157,9 @@ public class QcStepConfiguration {
         Charts.histogram(fig.resolve("qc_white_distribution.png"), "White fraction (exclude > max_white_pct)", "white fraction",
             table.stream().map(QcTableRow::whitePct).toList(), 40);
         Charts.bars(fig.resolve("qc_exclusion_by_cancer.png"), "QC exclusions by cancer code", "cancer code", "% excluded", rate);
+        return List.of(dir.resolve("qc_metrics.parquet"), dir.resolve("qc_metrics.csv"), dir.resolve("exclusions.csv"),
+            fig.resolve("qc_tissue_pct.png"), fig.resolve("qc_blur_distribution.png"), fig.resolve("qc_white_distribution.png"),
+            fig.resolve("qc_exclusion_by_cancer.png"));
     }
 
     private static void writeCsv(java.io.OutputStream out, String header, List<QcTableRow> rows, boolean excludedOnly) throws IOException {

@@ -86,6 +86,22 @@ public class PassportStore {
             .optional();
     }
 
+    /** Records that this process is about to create an execution of the job instance (see V9). */
+    public void claim(long jobInstanceId, ExecutionOwner self) {
+        jdbc.sql("DELETE FROM execution_claim WHERE job_instance_id = ? AND host = ? AND pid = ?")
+            .param(jobInstanceId).param(self.host()).param(self.pid()).update();
+        jdbc.sql("INSERT INTO execution_claim (job_instance_id, host, pid, process_started_at, claimed_at) VALUES (?,?,?,?,CURRENT_TIMESTAMP)")
+            .params(jobInstanceId, self.host(), self.pid(), SlideStore.ts(self.processStartedAt())).update();
+    }
+
+    /** The processes that claimed a job instance, as owners of the given execution. */
+    public List<ExecutionOwner> findClaims(long jobInstanceId, long jobExecutionId) {
+        return jdbc.sql("SELECT host, pid, process_started_at FROM execution_claim WHERE job_instance_id = ?")
+            .param(jobInstanceId)
+            .query((rs, i) -> new ExecutionOwner(jobExecutionId, rs.getString(1), rs.getLong(2), SlideStore.instant(rs.getTimestamp(3))))
+            .list();
+    }
+
     /** The compute passport of one step execution. */
     public Optional<ComputePassport> findByStepExecution(long stepExecutionId) {
         return jdbc.sql("SELECT * FROM compute_passport WHERE step_execution_id = ?").param(stepExecutionId)

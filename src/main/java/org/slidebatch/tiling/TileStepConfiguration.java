@@ -61,11 +61,16 @@ public class TileStepConfiguration {
 
     @Bean
     Step tileExportStep(JobRepository repo, PlatformTransactionManager tx, StageResultStore results,
-                        PassportStore passports, Workspace workspace) {
+                        PassportStore passports, Workspace workspace, org.slidebatch.store.OutputFileStore files) {
         return new StepBuilder(EXPORT_STEP, repo)
             .tasklet((contribution, chunk) -> {
                 List<TileSummaryRow> rows = results.findTileSummaries();
-                writeSummary(workspace, rows);
+                var se = contribution.getStepExecution();
+                for (Path f : writeSummary(workspace, rows)) {
+                    if (java.nio.file.Files.isRegularFile(f)) { // a figure with no data is not drawn
+                        files.register(f, null, null, EXPORT_STEP, se.getJobExecutionId(), se.getId());
+                    }
+                }
                 contribution.incrementWriteCount(rows.size());
                 System.out.printf("[%s] %d slide×scale rows -> %s%n", EXPORT_STEP, rows.size(),
                     workspace.stage(STAGE_FOLDER).resolve("tiling_summary.parquet"));
@@ -90,7 +95,10 @@ public class TileStepConfiguration {
                              long seed, String path) {
     }
 
-    static void writeSummary(Workspace ws, List<TileSummaryRow> rows) throws IOException {
+    /** Writes the summary table and figures; returns the files written (the export step registers them). */
+    static List<Path> writeSummary(Workspace ws, List<TileSummaryRow> rows) throws IOException {
+        List<Path> written = new ArrayList<>();
+        written.add(ws.stage(STAGE_FOLDER).resolve("tiling_summary.parquet"));
         List<SummaryRow> table = rows.stream().map(r -> new SummaryRow(r.slideId(), r.scaleUmPerPx(), r.level(),
             r.approxMpp(), r.candidates(), r.tiles(), r.seed(), r.path())).toList();
         AtomicFiles.write(ws.stage(STAGE_FOLDER).resolve("tiling_summary.parquet"), out -> {
@@ -104,7 +112,9 @@ public class TileStepConfiguration {
             String name = String.format(Locale.ROOT, "tiling_tokens_dist_scale%s.png", scaleFolder(scale).replace('.', 'p'));
             Charts.histogram(ws.figures().resolve(name), String.format(Locale.ROOT, "Tokens per slide at %s µm/px", scale),
                 "tokens", counts, 40);
+            written.add(ws.figures().resolve(name));
         }
+        return written;
     }
 
     /** One scale of a slide's tokens, computed; written by the step's writer. */

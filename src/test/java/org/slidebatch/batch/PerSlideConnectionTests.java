@@ -78,6 +78,14 @@ class PerSlideConnectionTests {
     @TestConfiguration
     static class SlowJob {
         @Bean
+        Job legacyJob(JobRepository repo, org.springframework.transaction.PlatformTransactionManager tx, SlideStore slides,
+                      org.slidebatch.store.PassportStore passports, org.slidebatch.workspace.Workspace workspace) {
+            SlideTask task = (slide, p) -> new SlideOutcome(org.slidebatch.store.SlideStepStatus.DONE, "seed " + Params.seed(p));
+            return new JobBuilder("legacy", repo).start(PerSlidePartitionedStep.build("legacy", "legacy", task, repo, tx, slides,
+                passports, workspace, System.out)).build();
+        }
+
+        @Bean
         Job slowJob(JobRepository repo, PerSlideSteps steps, SlideStore slides) {
             return new JobBuilder("slow", repo).start(steps.build("slow", "slow", () -> new SlideWork<String>() {
                 @Override
@@ -93,6 +101,22 @@ class PerSlideConnectionTests {
             })).build();
         }
     }
+
+    /** Code written against the older SlideTask API still runs through PerSlidePartitionedStep.build. */
+    @Test
+    void aLegacySlideTaskStillRuns() throws Exception {
+        assertThat(JobLaunches.start(jobOperator, manifestJob, "roots", cohort.toString()).getStatus())
+            .isEqualTo(BatchStatus.COMPLETED);
+        JobExecution e = JobLaunches.start(jobOperator, legacyJob, "workers", "2", "seed", "7");
+        assertThat(e.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        assertThat(slides.countStepStatuses("legacy", e.getId())).isEqualTo(6);
+        assertThat(slides.findStepStatuses().stream().filter(st -> st.stepName().equals("legacy")).map(st -> st.reason()))
+            .containsOnly("seed 7");
+    }
+
+    @Autowired
+    @Qualifier("legacyJob")
+    Job legacyJob;
 
     @Test
     void sixWorkersOnTwoConnectionsWithSlidesSlowerThanThePoolTimeoutComplete() throws Exception {

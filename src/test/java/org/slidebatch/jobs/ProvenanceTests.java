@@ -116,6 +116,26 @@ class ProvenanceTests {
         assertThat(show).contains("files written (4;").contains(geojson.toAbsolutePath().normalize().toString());
     }
 
+    @Autowired
+    org.springframework.batch.core.repository.JobRepository repository;
+
+    @Autowired
+    org.slidebatch.store.PassportStore passports;
+
+    /** The owner is recorded around the creation of the execution itself (no listener involved here): claim, then row. */
+    @Test
+    void theOwningProcessIsRecordedWithTheExecutionItself() {
+        var params = new org.springframework.batch.core.job.parameters.JobParametersBuilder().addLong("run.id", System.nanoTime())
+            .toJobParameters();
+        var instance = repository.createJobInstance("owner-check", params);
+        var execution = repository.createJobExecution(instance, params, new org.springframework.batch.infrastructure.item.ExecutionContext());
+        var owner = passports.findOwner(execution.getId()).orElseThrow();
+        assertThat(owner.pid()).isEqualTo(ProcessHandle.current().pid());
+        assertThat(owner.processStartedAt()).isNotNull();
+        assertThat(passports.findClaims(instance.getInstanceId(), execution.getId())).extracting(o -> o.pid())
+            .containsExactly(ProcessHandle.current().pid());
+    }
+
     static String cli(String... args) {
         PrintStream old = System.out;
         ByteArrayOutputStream buf = new ByteArrayOutputStream();

@@ -62,4 +62,29 @@ class RecoverUnknownExecutionTests {
         assertThat(db.count("SELECT COALESCE(SUM(WRITE_COUNT), 0) FROM BATCH_STEP_EXECUTION WHERE STEP_NAME LIKE 'qc.slides:partition%'"))
             .isEqualTo(SLIDES);
     }
+
+    @Test
+    void aKillRightAfterTheLaunchNeedsNoForceToRestart() throws Exception {
+        Path ws = tmp.resolve("ws-launch");
+        try (CliProcess first = CliProcess.start(300, "--workspace", ws.toString(), "run", "qc", "--param", "roots=" + cohort,
+            "--param", "workers=2")) {
+            first.awaitLine(l -> l.matches("\\[slidebatch] qc execution \\d+ started.*"), LONG);
+            first.kill9();
+        }
+        RepositoryQueries db = new RepositoryQueries(ws);
+        // H2 writes commits to disk with a short delay, so a kill this early may leave no execution at all (then the
+        // same run command simply starts it); whatever was left must continue without --force.
+        CliProcess next;
+        if (db.executionIds("qc").isEmpty()) {
+            next = CliProcess.run(LONG, "--workspace", ws.toString(), "run", "qc", "--param", "roots=" + cohort, "--param", "workers=2");
+        } else {
+            long execution = db.executionIds("qc").getFirst();
+            assertThat(db.executionStatuses("qc").getFirst()).isIn("STARTING", "STARTED");
+            next = CliProcess.run(LONG, "--workspace", ws.toString(), "restart", Long.toString(execution));
+            assertThat(next.output()).contains("which is gone");
+        }
+        assertThat(next.exitCode()).as(next.output()).isZero();
+        assertThat(next.output()).doesNotContain("--force").contains("finished: COMPLETED");
+        assertThat(db.count("SELECT COUNT(*) FROM slide_step_status WHERE step_name = 'qc'")).isEqualTo(SLIDES);
+    }
 }
