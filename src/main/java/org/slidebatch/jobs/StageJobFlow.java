@@ -33,6 +33,25 @@ final class StageJobFlow {
         return org.slidebatch.batch.StageParameters.validator(all);
     }
 
+    /**
+     * The older form, for job configurations written before the parameter records: runs the stage's checks but, knowing
+     * no names, cannot refuse a typo. Prefer {@link #validator(org.slidebatch.batch.StageParameters[])}.
+     */
+    @Deprecated
+    static JobParametersValidator validator(java.util.function.Consumer<org.springframework.batch.core.job.parameters.JobParameters> stageChecks) {
+        return parameters -> {
+            try {
+                if (parameters.getString("roots") != null) {
+                    org.slidebatch.manifest.ManifestParameters.from(parameters);
+                }
+                org.slidebatch.batch.PerSlidePartitionedStep.workers(parameters);
+                stageChecks.accept(parameters);
+            } catch (IllegalArgumentException e) {
+                throw new org.springframework.batch.core.job.parameters.InvalidJobParametersException(e.getMessage());
+            }
+        };
+    }
+
     static Job build(String name, JobRepository repo, PassportStore passports, JobParametersValidator validator,
                      Step scan, Step record, Step export, Step... stageSteps) {
         JobExecutionDecider manifestNeeded = (jobExecution, stepExecution) ->
