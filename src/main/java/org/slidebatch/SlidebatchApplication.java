@@ -50,6 +50,23 @@ public class SlidebatchApplication {
     }
 
     @Bean
+    static org.slidebatch.batch.RepositoryPlumbing repositoryPlumbing(
+        org.springframework.beans.factory.ObjectProvider<PassportStore> passports,
+        org.springframework.beans.factory.ObjectProvider<org.springframework.transaction.PlatformTransactionManager> tx) {
+        return new org.slidebatch.batch.RepositoryPlumbing(passports, tx);
+    }
+
+    @Bean
+    org.slidebatch.store.SlideListStore slideListStore(DataSource dataSource) {
+        return new org.slidebatch.store.SlideListStore(dataSource);
+    }
+
+    @Bean
+    org.slidebatch.store.OutputFileStore outputFileStore(DataSource dataSource) {
+        return new org.slidebatch.store.OutputFileStore(dataSource);
+    }
+
+    @Bean
     PassportStore passportStore(DataSource dataSource) {
         return new PassportStore(dataSource);
     }

@@ -58,9 +58,10 @@ public final class Params {
         if (v == null) {
             return fallback;
         }
+        // Only true or false: "nope", "1" or "yes" are refused rather than guessed.
         return switch (v.trim().toLowerCase(java.util.Locale.ROOT)) {
-            case "true", "1", "yes" -> true;
-            case "false", "0", "no" -> false;
+            case "true" -> true;
+            case "false" -> false;
             default -> throw new IllegalArgumentException(key + " must be true or false, got '" + v + "'");
         };
     }

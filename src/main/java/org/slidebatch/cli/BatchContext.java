@@ -106,6 +106,14 @@ final class BatchContext implements AutoCloseable {
         return context.getBean(RepositoryConnection.class);
     }
 
+    org.slidebatch.store.SlideListStore lists() {
+        return context.getBean(org.slidebatch.store.SlideListStore.class);
+    }
+
+    org.slidebatch.store.OutputFileStore outputFiles() {
+        return context.getBean(org.slidebatch.store.OutputFileStore.class);
+    }
+
     PassportStore passports() {
         return context.getBean(PassportStore.class);
     }

@@ -9,9 +9,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "restart", mixinStandardHelpOptions = true,
+@Command(name = "restart", aliases = "recover", mixinStandardHelpOptions = true,
     description = {"Continue a FAILED, STOPPED or crashed job execution where it left off.",
-        "An execution left STARTED by a process that no longer exists (kill -9, power loss) is first marked FAILED."})
+        "An execution left STARTING, STARTED or UNKNOWN by a process that no longer exists (kill -9, power loss, a lost",
+        "database connection) is first recovered: its per-slide records are checked against the saved positions, then it",
+        "is marked FAILED and continued."})
 final class RestartCommand extends GlobalOptions implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "EXECUTION_ID")
@@ -24,9 +26,9 @@ final class RestartCommand extends GlobalOptions implements Callable<Integer> {
     public Integer call() {
         try (BatchContext ctx = openContext()) {
             JobExecution e = ctx.execution(executionId);
-            if (e.getStatus().isRunning()) {
+            if (e.getStatus().isRunning() || e.getStatus() == org.springframework.batch.core.BatchStatus.UNKNOWN) {
                 var owner = ctx.passports().findOwner(executionId);
-                switch (ExecutionOwners.liveness(owner)) {
+                switch (ExecutionOwners.liveness(owner, ctx.passports().findClaims(e.getJobInstanceId(), executionId))) {
                     case ALIVE -> throw new CliException("execution " + executionId + " is still running ("
                         + ExecutionOwners.describe(owner) + "); stop it first with: slidebatch stop " + executionId, 3);
                     case OTHER_HOST, UNKNOWN -> {
@@ -41,7 +43,7 @@ final class RestartCommand extends GlobalOptions implements Callable<Integer> {
                 }
                 System.out.println("[slidebatch] execution " + executionId + " was left " + e.getStatus() + " by "
                     + ExecutionOwners.describe(owner) + ", which is gone: marking it FAILED and continuing");
-                ctx.jobOperator().recover(e);
+                ExecutionRecovery.recover(e, ctx.jobRepository(), ctx.slides(), ctx.lists());
                 e = ctx.jobRepository().getJobExecution(executionId);
             }
             JobExecution next;

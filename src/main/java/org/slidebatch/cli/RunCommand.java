@@ -51,10 +51,23 @@ final class RunCommand extends GlobalOptions implements java.util.concurrent.Cal
         JobParameters parameters = parameters(withConfig(config, params), newInstance);
         try (BatchContext ctx = openContext()) {
             Job job = ctx.job(jobName);
+            var instance = ctx.jobRepository().getJobInstance(jobName, parameters);
+            if (instance != null && ctx.jobRepository().getJobExecutions(instance).isEmpty()) {
+                // A kill between the creation of the instance and of its first execution leaves an instance Spring Batch
+                // will neither start nor restart ("cannot find any job execution"): it holds no work, so remove it.
+                System.out.println("[slidebatch] job instance " + instance.getInstanceId()
+                    + " was left without an execution by a crash; removing it and starting afresh");
+                ctx.jobRepository().deleteJobInstance(instance);
+            }
             JobExecution last = ctx.jobRepository().getLastJobExecution(jobName, parameters);
+            if (last != null && last.getStatus() == BatchStatus.UNKNOWN) {
+                throw new CliException("execution " + last.getId() + " of this job instance was left UNKNOWN (crash or lost "
+                    + "database connection); check and continue it with: slidebatch restart " + last.getId(), 3);
+            }
             if (last != null && last.getStatus().isRunning()) {
                 var owner = ctx.passports().findOwner(last.getId());
-                if (ExecutionOwners.liveness(owner) == ExecutionOwners.Liveness.DEAD) {
+                if (ExecutionOwners.liveness(owner, ctx.passports().findClaims(last.getJobInstanceId(), last.getId()))
+                    == ExecutionOwners.Liveness.DEAD) {
                     throw new CliException("execution " + last.getId() + " of this job instance was left " + last.getStatus()
                         + " by " + ExecutionOwners.describe(owner) + ", which is gone (crash or kill); continue it with: slidebatch restart "
                         + last.getId(), 3);

@@ -35,7 +35,7 @@ final class ShowCommand extends GlobalOptions implements Callable<Integer> {
 
     record Report(long executionId, long instanceId, String job, String status, String exitCode, String exitMessage,
                   String parameters, String start, String end, List<StepRow> steps, List<ComputePassport> passports,
-                  List<Failure> failures) {
+                  List<Failure> failures, List<org.slidebatch.store.OutputFileStore.OutputFile> files) {
     }
 
     @Override
@@ -63,7 +63,7 @@ final class ShowCommand extends GlobalOptions implements Callable<Integer> {
             Report r = new Report(e.getId(), e.getJobInstanceId(), e.getJobInstance().getJobName(), e.getStatus().toString(),
                 e.getExitStatus().getExitCode(), e.getExitStatus().getExitDescription(), RunCommand.describe(e.getJobParameters()),
                 Text.time(e.getStartTime()), Text.time(e.getEndTime()), steps, ctx.passports().findByJobExecution(executionId),
-                failures);
+                failures, ctx.outputFiles().findByJobExecution(executionId));
             if (json) {
                 System.out.println(Json.write(r));
                 return 0;
@@ -103,6 +103,13 @@ final class ShowCommand extends GlobalOptions implements Callable<Integer> {
                 if (q.notes() != null) {
                     System.out.printf("    %-18s %s%n", "", q.notes());
                 }
+            }
+        }
+        if (!r.files().isEmpty()) {
+            System.out.printf("%n  files written (%d; slidebatch trace FILE tells their provenance):%n", r.files().size());
+            for (var f : r.files()) {
+                System.out.printf("    %-6d %-18s %s  %s  %d bytes%n", f.stepExecutionId(), f.stepName(), f.path(),
+                    f.sha256().substring(0, 12), f.bytes());
             }
         }
         if (!r.failures().isEmpty()) {

@@ -23,6 +23,11 @@ public record FeatureParameters(Path weights, boolean randomWeights, long seed, 
     public static final double GPU_FLOOR = 50.0;
     public static final double CPU_FLOOR = 2.0;
 
+    public static final java.util.Set<String> NAMES = java.util.Set.of("weights", "random_weights", "head", "batch", "readers",
+        "dtype", "selftest", "selftest_seconds", "min_tiles_per_s");
+    public static final org.slidebatch.batch.StageParameters<FeatureParameters> SPEC =
+        org.slidebatch.batch.StageParameters.of("features", NAMES, p -> from(p, false));
+
     public static FeatureParameters from(JobParameters p, boolean gpu) {
         String w = Params.string(p, "weights", null);
         boolean random = Params.bool(p, "random_weights", false);

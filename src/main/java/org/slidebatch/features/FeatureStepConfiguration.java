@@ -16,14 +16,18 @@ import com.jerolba.carpet.FieldMatchingStrategy;
 
 import org.slidebatch.batch.HostFacts;
 import org.slidebatch.batch.PassportListener;
-import org.slidebatch.batch.PerSlidePartitionedStep;
+import org.slidebatch.batch.PerSlideSteps;
+import org.slidebatch.batch.SlideOutputs;
+import org.slidebatch.batch.SlideResult;
+import org.slidebatch.batch.SlideWork;
 import org.slidebatch.batch.SlideOutcome;
-import org.slidebatch.batch.SlideTask;
 import org.slidebatch.model.FeatureExtractor;
 import org.slidebatch.model.FeatureHead;
 import org.slidebatch.model.Npy;
 import org.slidebatch.model.WeightsSource;
 import org.slidebatch.slide.SlideReaders;
+import org.slidebatch.slide.ReaderChoice;
+import org.slidebatch.batch.Params;
 import org.slidebatch.slide.SlideReader;
 import org.slidebatch.store.FeatureFileRow;
 import org.slidebatch.store.PassportStore;
@@ -97,10 +101,8 @@ public class FeatureStepConfiguration {
     }
 
     @Bean
-    Step featuresStep(JobRepository repo, PlatformTransactionManager tx, SlideStore slides, StageResultStore results,
-                      PassportStore passports, Workspace workspace, ModelHolder models) {
-        return PerSlidePartitionedStep.build(STEP, STAGE_FOLDER, new FeatureTask(workspace, slides, results, models), repo, tx,
-            slides, passports, workspace, System.out);
+    Step featuresStep(PerSlideSteps steps, SlideStore slides, StageResultStore results, Workspace workspace, ModelHolder models) {
+        return steps.build(STEP, STAGE_FOLDER, p -> new FeatureWork(workspace, slides, results, models, FeatureParameters.from(p, gpu()), Params.reader(p)));
     }
 
     /**
@@ -160,28 +162,24 @@ public class FeatureStepConfiguration {
         }
     }
 
-    static final class FeatureTask implements SlideTask {
+    /** One scale of a slide's features, computed; written by the step's writer. */
+    record Scale(double scale, List<TileCoord> tiles, float[] features, Path featuresFile, Path coordsFile, double seconds,
+                 String weights) {
+    }
 
-        private final Workspace workspace;
-        private final SlideStore slides;
-        private final StageResultStore results;
-        private final ModelHolder models;
-
-        FeatureTask(Workspace workspace, SlideStore slides, StageResultStore results, ModelHolder models) {
-            this.workspace = workspace;
-            this.slides = slides;
-            this.results = results;
-            this.models = models;
-        }
+    /** Features of one slide's token tiles; {@code fp} parsed once per partition step execution. */
+    record FeatureWork(Workspace workspace, SlideStore slides, StageResultStore results, ModelHolder models, FeatureParameters fp,
+                       ReaderChoice readerChoice)
+        implements SlideWork<List<Scale>> {
 
         @Override
-        public SlideOutcome process(SlideRecord slide, JobParameters p) throws Exception {
-            FeatureParameters fp = FeatureParameters.from(p, gpu());
+        public SlideResult<List<Scale>> compute(SlideRecord slide) throws Exception {
             FeatureExtractor model = models.get(fp);
             List<String> done = new ArrayList<>();
+            List<Scale> scales = new ArrayList<>();
             int total = 0;
             ExecutorService readers = Executors.newFixedThreadPool(fp.readers());
-            try (SlideReader reader = SlideReaders.open(Path.of(slide.path()), org.slidebatch.batch.Params.reader(p))) {
+            try (SlideReader reader = SlideReaders.open(Path.of(slide.path()), readerChoice)) {
                 for (double scale : TokenTiler.Options.defaults().targetsUmPerPx()) {
                     Path coords = workspace.stage(TileStepConfiguration.STAGE_FOLDER)
                         .resolve(TileStepConfiguration.scaleFolder(scale)).resolve(slide.slideId() + ".parquet");
@@ -197,18 +195,9 @@ public class FeatureStepConfiguration {
                     float[] features = SlideFeatures.extract(reader, tiles, fp.batch(), readers,
                         (batch, n) -> models.embed(fp, batch, n), FeatureExtractor.FEATURE_DIM);
                     Path dir = workspace.stage(STAGE_FOLDER).resolve(TileStepConfiguration.scaleFolder(scale));
-                    Path featuresFile = dir.resolve(slide.slideId() + ".npy");
-                    Path coordsFile = dir.resolve(slide.slideId() + "_coords.npy");
-                    if (fp.dtype().equals("float16")) {
-                        Npy.writeFloat16(featuresFile, features, tiles.size(), FeatureExtractor.FEATURE_DIM);
-                    } else {
-                        Npy.writeFloat32(featuresFile, features, tiles.size(), FeatureExtractor.FEATURE_DIM);
-                    }
-                    writeCoords(coordsFile, tiles);
                     double seconds = (System.nanoTime() - start) / 1e9;
-                    results.saveFeatureFile(new FeatureFileRow(slide.slideId(), scale, slide.fingerprint(), tiles.size(),
-                        FeatureExtractor.FEATURE_DIM, fp.dtype(), featuresFile.toString(), coordsFile.toString(),
-                        model.weightsDescription(), seconds, Instant.now()));
+                    scales.add(new Scale(scale, tiles, features, dir.resolve(slide.slideId() + ".npy"),
+                        dir.resolve(slide.slideId() + "_coords.npy"), seconds, model.weightsDescription()));
                     done.add(String.format(Locale.ROOT, "%d tiles @ %s (%.1f tiles/s)", tiles.size(), scale, tiles.size() / seconds));
                     total += tiles.size();
                 }
@@ -216,18 +205,38 @@ public class FeatureStepConfiguration {
                 readers.shutdownNow();
             }
             if (done.isEmpty()) {
-                return SlideOutcome.skipped(slides.findStepStatus(slide.slideId(), TileStepConfiguration.STEP)
+                return SlideResult.only(SlideOutcome.skipped(slides.findStepStatus(slide.slideId(), TileStepConfiguration.STEP)
                     .filter(s -> !SlideStepStatus.DONE.equals(s.status()))
                     .map(s -> "tile " + s.status() + ": " + s.reason())
-                    .orElse("no token tiles: run the tile step first"));
+                    .orElse("no token tiles: run the tile step first")));
             }
-            return total == 0 ? SlideOutcome.skipped("no tissue tiles at any scale")
-                : new SlideOutcome(SlideStepStatus.DONE, String.join(", ", done));
+            return SlideResult.write(scales, total == 0 ? SlideOutcome.skipped("no tissue tiles at any scale")
+                : new SlideOutcome(SlideStepStatus.DONE, String.join(", ", done)));
         }
 
-        static List<TileCoord> read(File parquet) throws java.io.IOException {
-            return new CarpetReader<>(parquet, TileCoord.class).withFieldMatchingStrategy(FieldMatchingStrategy.SNAKE_CASE).toList();
+        @Override
+        public void write(SlideRecord slide, List<Scale> scales, SlideOutputs out) throws java.io.IOException {
+            for (Scale s : scales) {
+                out.file(s.featuresFile(), p -> {
+                    if (fp.dtype().equals("float16")) {
+                        Npy.writeFloat16(p, s.features(), s.tiles().size(), FeatureExtractor.FEATURE_DIM);
+                    } else {
+                        Npy.writeFloat32(p, s.features(), s.tiles().size(), FeatureExtractor.FEATURE_DIM);
+                    }
+                });
+                out.file(s.coordsFile(), p -> writeCoords(p, s.tiles()));
+            }
+            StageResultStore.Run run = new StageResultStore.Run(out.jobExecutionId(), out.stepExecutionId());
+            for (Scale s : scales) {
+                results.saveFeatureFile(new FeatureFileRow(slide.slideId(), s.scale(), slide.fingerprint(), s.tiles().size(),
+                    FeatureExtractor.FEATURE_DIM, fp.dtype(), s.featuresFile().toString(), s.coordsFile().toString(),
+                    s.weights(), s.seconds(), Instant.now()), run);
+            }
         }
+    }
+
+    static List<TileCoord> read(File parquet) throws java.io.IOException {
+        return new CarpetReader<>(parquet, TileCoord.class).withFieldMatchingStrategy(FieldMatchingStrategy.SNAKE_CASE).toList();
     }
 
     /**

@@ -16,8 +16,8 @@ public class ExecutionOwnerListener implements JobExecutionListener {
 
     @Override
     public void beforeJob(JobExecution jobExecution) {
-        store.saveOwner(new PassportStore.ExecutionOwner(jobExecution.getId(), HostFacts.current().host(),
-            ProcessHandle.current().pid()));
+        // Already recorded with the execution (RepositoryPlumbing); re-recorded here for repositories made without it.
+        store.saveOwner(PassportStore.ExecutionOwner.current(jobExecution.getId(), HostFacts.current().host()));
         System.out.printf("[slidebatch] %s execution %d started (instance %d)%n", jobExecution.getJobInstance().getJobName(),
             jobExecution.getId(), jobExecution.getJobInstanceId());
     }

@@ -1,10 +1,7 @@
 package org.slidebatch.jobs;
 
 import org.slidebatch.features.FeatureParameters;
-import org.slidebatch.qc.QcStepConfiguration;
 import org.slidebatch.store.PassportStore;
-import org.slidebatch.tiling.GridStepConfiguration;
-import org.slidebatch.tiling.TileStepConfiguration;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
@@ -25,7 +22,7 @@ public class FeatureJobConfiguration {
                     @Qualifier("manifestScanStep") Step scan, @Qualifier("manifestRecordStep") Step record,
                     @Qualifier("manifestExportStep") Step export, @Qualifier("featuresSelftestStep") Step selftest,
                     @Qualifier("featuresStep") Step features) {
-        return StageJobFlow.build("features", repo, passports, StageJobFlow.validator(p -> FeatureParameters.from(p, false)),
+        return StageJobFlow.build("features", repo, passports, StageJobFlow.validator(FeatureParameters.SPEC),
             scan, record, export, selftest, features);
     }
 
@@ -36,12 +33,7 @@ public class FeatureJobConfiguration {
                        @Qualifier("qcExportStep") Step qcExport, @Qualifier("tileStep") Step tile,
                        @Qualifier("tileExportStep") Step tileExport, @Qualifier("featuresSelftestStep") Step selftest,
                        @Qualifier("featuresStep") Step features) {
-        return StageJobFlow.build("openslidefm", repo, passports, StageJobFlow.validator(p -> {
-            QcStepConfiguration.thresholds(p);
-            QcStepConfiguration.penRules(p);
-            TileStepConfiguration.validate(p);
-            FeatureParameters.from(p, false);
-        }), scan, record, export, qc, qcExport, tile, tileExport, selftest, features);
+        return StageJobFlow.build("openslidefm", repo, passports, StageJobFlow.validator(org.slidebatch.qc.QcParameters.SPEC, org.slidebatch.tiling.TileParameters.SPEC, FeatureParameters.SPEC), scan, record, export, qc, qcExport, tile, tileExport, selftest, features);
     }
 
     @Bean
@@ -49,7 +41,7 @@ public class FeatureJobConfiguration {
                 @Qualifier("manifestScanStep") Step scan, @Qualifier("manifestRecordStep") Step record,
                 @Qualifier("manifestExportStep") Step export, @Qualifier("segmentStep") Step segment,
                 @Qualifier("gridStep") Step grid) {
-        return StageJobFlow.build("gpfm", repo, passports, StageJobFlow.validator(GridStepConfiguration::parameters),
+        return StageJobFlow.build("gpfm", repo, passports, StageJobFlow.validator(org.slidebatch.tissue.SegmentParameters.SPEC, org.slidebatch.tiling.GridParameters.SPEC),
             scan, record, export, segment, grid);
     }
 }

@@ -4,7 +4,6 @@ import org.slidebatch.manifest.ManifestParameters;
 import org.slidebatch.store.PassportStore;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.builder.JobBuilder;
-import org.springframework.batch.core.job.parameters.InvalidJobParametersException;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -23,13 +22,7 @@ public class ManifestJobConfiguration {
                     @Qualifier("manifestRecordStep") Step record,
                     @Qualifier("manifestExportStep") Step export) {
         return new JobBuilder(JOB_NAME, jobRepository)
-            .validator(parameters -> {
-                try {
-                    ManifestParameters.from(parameters);
-                } catch (IllegalArgumentException e) {
-                    throw new InvalidJobParametersException(e.getMessage());
-                }
-            })
+            .validator(org.slidebatch.batch.StageParameters.validator(ManifestParameters.SPEC))
             .listener(new ExecutionOwnerListener(passports))
             .start(scan)
             .next(record)

@@ -1,6 +1,5 @@
 package org.slidebatch.jobs;
 
-import org.slidebatch.qc.QcStepConfiguration;
 import org.slidebatch.store.PassportStore;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.repository.JobRepository;
@@ -20,9 +19,6 @@ public class QcJobConfiguration {
               @Qualifier("manifestScanStep") Step scan, @Qualifier("manifestRecordStep") Step record,
               @Qualifier("manifestExportStep") Step export, @Qualifier("qcStep") Step qc,
               @Qualifier("qcExportStep") Step qcExport) {
-        return StageJobFlow.build(JOB_NAME, repo, passports, StageJobFlow.validator(p -> {
-            QcStepConfiguration.thresholds(p);
-            QcStepConfiguration.penRules(p);
-        }), scan, record, export, qc, qcExport);
+        return StageJobFlow.build(JOB_NAME, repo, passports, StageJobFlow.validator(org.slidebatch.qc.QcParameters.SPEC), scan, record, export, qc, qcExport);
     }
 }

@@ -1,7 +1,6 @@
 package org.slidebatch.jobs;
 
 import org.slidebatch.store.PassportStore;
-import org.slidebatch.tissue.SegmentStepConfiguration;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
@@ -19,7 +18,7 @@ public class SegmentJobConfiguration {
     Job segmentJob(JobRepository repo, PassportStore passports,
                    @Qualifier("manifestScanStep") Step scan, @Qualifier("manifestRecordStep") Step record,
                    @Qualifier("manifestExportStep") Step export, @Qualifier("segmentStep") Step segment) {
-        return StageJobFlow.build(JOB_NAME, repo, passports, StageJobFlow.validator(SegmentStepConfiguration::parameters),
+        return StageJobFlow.build(JOB_NAME, repo, passports, StageJobFlow.validator(org.slidebatch.tissue.SegmentParameters.SPEC),
             scan, record, export, segment);
     }
 }

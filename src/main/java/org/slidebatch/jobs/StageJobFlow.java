@@ -20,7 +20,27 @@ final class StageJobFlow {
     private StageJobFlow() {
     }
 
-    /** Validates the manifest parameters when roots are given, the workers count, then the stage's own checks. */
+    /**
+     * The job's validator: only the names of the manifest steps (when roots are given), the common ones and the stages'
+     * are accepted, and each stage's parameter record must parse (see {@link org.slidebatch.batch.StageParameters}).
+     */
+    static JobParametersValidator validator(org.slidebatch.batch.StageParameters<?>... stages) {
+        org.slidebatch.batch.StageParameters<?>[] all = new org.slidebatch.batch.StageParameters<?>[stages.length + 3];
+        all[0] = org.slidebatch.manifest.ManifestParameters.IF_ROOTS;
+        all[1] = org.slidebatch.batch.StageParameters.of("workers", java.util.Set.of(),
+            org.slidebatch.batch.PerSlidePartitionedStep::workers);
+        // every stage job reads pixels (or runs the manifest, which ignores it): reader=openslide|fast|auto
+        all[2] = org.slidebatch.batch.StageParameters.of("reader", java.util.Set.of(org.slidebatch.slide.ReaderChoice.PARAMETER),
+            org.slidebatch.batch.Params::reader);
+        System.arraycopy(stages, 0, all, 3, stages.length);
+        return org.slidebatch.batch.StageParameters.validator(all);
+    }
+
+    /**
+     * The older form, for job configurations written before the parameter records: runs the stage's checks but, knowing
+     * no names, cannot refuse a typo. Prefer {@link #validator(org.slidebatch.batch.StageParameters[])}.
+     */
+    @Deprecated
     static JobParametersValidator validator(java.util.function.Consumer<org.springframework.batch.core.job.parameters.JobParameters> stageChecks) {
         return parameters -> {
             try {

@@ -1,8 +1,6 @@
 package org.slidebatch.jobs;
 
 import org.slidebatch.store.PassportStore;
-import org.slidebatch.tiling.GridStepConfiguration;
-import org.slidebatch.tiling.TileStepConfiguration;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
@@ -22,7 +20,7 @@ public class TileJobConfiguration {
                 @Qualifier("manifestScanStep") Step scan, @Qualifier("manifestRecordStep") Step record,
                 @Qualifier("manifestExportStep") Step export, @Qualifier("tileStep") Step tile,
                 @Qualifier("tileExportStep") Step tileExport) {
-        return StageJobFlow.build("tile", repo, passports, StageJobFlow.validator(TileStepConfiguration::validate),
+        return StageJobFlow.build("tile", repo, passports, StageJobFlow.validator(org.slidebatch.tiling.TileParameters.SPEC),
             scan, record, export, tile, tileExport);
     }
 
@@ -31,7 +29,7 @@ public class TileJobConfiguration {
                 @Qualifier("manifestScanStep") Step scan, @Qualifier("manifestRecordStep") Step record,
                 @Qualifier("manifestExportStep") Step export, @Qualifier("segmentStep") Step segment,
                 @Qualifier("gridStep") Step grid) {
-        return StageJobFlow.build("grid", repo, passports, StageJobFlow.validator(GridStepConfiguration::parameters),
+        return StageJobFlow.build("grid", repo, passports, StageJobFlow.validator(org.slidebatch.tissue.SegmentParameters.SPEC, org.slidebatch.tiling.GridParameters.SPEC),
             scan, record, export, segment, grid);
     }
 }

@@ -13,6 +13,13 @@ import org.springframework.batch.core.job.parameters.JobParameters;
  */
 public record ManifestParameters(List<Path> roots, boolean fullChecksum, Path mppCsv) {
 
+    public static final java.util.Set<String> NAMES = java.util.Set.of("roots", "checksum", "mpp_csv");
+    public static final org.slidebatch.batch.StageParameters<ManifestParameters> SPEC =
+        org.slidebatch.batch.StageParameters.of("manifest", NAMES, ManifestParameters::from);
+    /** The manifest steps of a stage job: they run (and their parameters are checked) only when roots are given. */
+    public static final org.slidebatch.batch.StageParameters<ManifestParameters> IF_ROOTS =
+        org.slidebatch.batch.StageParameters.of("manifest", NAMES, p -> p.getString("roots") == null ? null : from(p));
+
     public static ManifestParameters from(JobParameters p) {
         String roots = p.getString("roots");
         if (roots == null || roots.isBlank()) {

@@ -17,11 +17,15 @@ import com.jerolba.carpet.CarpetWriter;
 import com.jerolba.carpet.ColumnNamingStrategy;
 
 import org.slidebatch.batch.PassportListener;
-import org.slidebatch.batch.PerSlidePartitionedStep;
+import org.slidebatch.batch.PerSlideSteps;
+import org.slidebatch.batch.SlideOutputs;
+import org.slidebatch.batch.SlideResult;
+import org.slidebatch.batch.SlideWork;
 import org.slidebatch.batch.SlideOutcome;
-import org.slidebatch.batch.SlideTask;
 import org.slidebatch.figures.Charts;
 import org.slidebatch.slide.SlideReaders;
+import org.slidebatch.slide.ReaderChoice;
+import org.slidebatch.batch.Params;
 import org.slidebatch.slide.RgbImage;
 import org.slidebatch.slide.SlideReader;
 import org.slidebatch.store.PassportStore;
@@ -59,15 +63,13 @@ public class QcStepConfiguration {
     static final List<String> THRESHOLD_KEYS = List.of("min_tissue_pct", "max_white_pct", "min_blur_var", "max_pen_pct");
 
     @Bean
-    Step qcStep(JobRepository repo, PlatformTransactionManager tx, SlideStore slides, StageResultStore results,
-                PassportStore passports, Workspace workspace) {
-        return PerSlidePartitionedStep.build(STEP, STAGE_FOLDER, new QcTask(workspace, results), repo, tx, slides,
-            passports, workspace, System.out);
+    Step qcStep(PerSlideSteps steps, StageResultStore results, Workspace workspace) {
+        return steps.build(STEP, STAGE_FOLDER, p -> new QcWork(workspace, results, QcParameters.from(p), Params.reader(p)));
     }
 
     @Bean
     Step qcExportStep(JobRepository repo, PlatformTransactionManager tx, SlideStore slides, StageResultStore results,
-                      PassportStore passports, Workspace workspace) {
+                      PassportStore passports, Workspace workspace, org.slidebatch.store.OutputFileStore files) {
         return new StepBuilder(EXPORT_STEP, repo)
             .tasklet((contribution, chunk) -> {
                 List<String> ids = slides.findStepStatuses().stream()
@@ -77,7 +79,12 @@ public class QcStepConfiguration {
                 List<QcRow> rows = results.findQc(ids);
                 Map<String, SlideRecord> bySlide = slides.findAll().stream()
                     .collect(Collectors.toMap(SlideRecord::slideId, Function.identity()));
-                writeOutputs(workspace, rows, bySlide);
+                var se = contribution.getStepExecution();
+                for (Path f : writeOutputs(workspace, rows, bySlide)) {
+                    if (java.nio.file.Files.isRegularFile(f)) { // a figure with no data is not drawn
+                        files.register(f, null, null, EXPORT_STEP, se.getJobExecutionId(), se.getId());
+                    }
+                }
                 contribution.incrementWriteCount(rows.size());
                 long excluded = rows.stream().filter(QcRow::excluded).count();
                 System.out.printf("[%s] %d slides, %d excluded -> %s%n", EXPORT_STEP, rows.size(), excluded,
@@ -89,37 +96,12 @@ public class QcStepConfiguration {
     }
 
     public static QcThresholds thresholds(JobParameters p) {
-        Map<String, String> m = new TreeMap<>();
-        for (String k : THRESHOLD_KEYS) {
-            String v = p.getString(k);
-            if (v != null) {
-                m.put(k, v);
-            }
-        }
-        return QcThresholds.fromMap(m);
+        return QcParameters.from(p).thresholds();
     }
 
-    /**
-     * Parameter {@code pen_rules}: comma-separated {@link PenRule} names whose masks are united (default
-     * {@value #DEFAULT_PEN_RULES}, the ink colours; {@code openslidefm} is OpenSlideFM's hue window, which also counts
-     * strongly eosinophilic tissue as ink and excludes ordinary H&amp;E slides).
-     */
+    /** Parameter {@code pen_rules} (see {@link QcParameters}). */
     public static List<PenRule> penRules(JobParameters p) {
-        String raw = p.getString("pen_rules", DEFAULT_PEN_RULES);
-        List<PenRule> rules = new ArrayList<>();
-        for (String name : raw.split(",")) {
-            String n = name.trim().toUpperCase(java.util.Locale.ROOT).replace('-', '_');
-            try {
-                rules.add(PenRule.valueOf(n));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("pen_rules: unknown rule '" + name.trim() + "' (rules: "
-                    + java.util.Arrays.stream(PenRule.values()).map(r -> r.name().toLowerCase(java.util.Locale.ROOT)).toList() + ")");
-            }
-        }
-        if (rules.isEmpty()) {
-            throw new IllegalArgumentException("pen_rules must name at least one rule");
-        }
-        return rules;
+        return QcParameters.from(p).penRules();
     }
 
     /** One row of qc_metrics.parquet (OpenSlideFM's columns). */
@@ -128,7 +110,8 @@ public class QcStepConfiguration {
                              String reasons, String overlay) {
     }
 
-    static void writeOutputs(Workspace ws, List<QcRow> rows, Map<String, SlideRecord> slides) throws IOException {
+    /** Writes the cohort tables and figures; returns the files written (the export step registers them). */
+    static List<Path> writeOutputs(Workspace ws, List<QcRow> rows, Map<String, SlideRecord> slides) throws IOException {
         List<QcTableRow> table = new ArrayList<>();
         for (QcRow r : rows) {
             SlideRecord s = slides.get(r.slideId());
@@ -162,6 +145,9 @@ public class QcStepConfiguration {
         Charts.histogram(fig.resolve("qc_white_distribution.png"), "White fraction (exclude > max_white_pct)", "white fraction",
             table.stream().map(QcTableRow::whitePct).toList(), 40);
         Charts.bars(fig.resolve("qc_exclusion_by_cancer.png"), "QC exclusions by cancer code", "cancer code", "% excluded", rate);
+        return List.of(dir.resolve("qc_metrics.parquet"), dir.resolve("qc_metrics.csv"), dir.resolve("exclusions.csv"),
+            fig.resolve("qc_tissue_pct.png"), fig.resolve("qc_blur_distribution.png"), fig.resolve("qc_white_distribution.png"),
+            fig.resolve("qc_exclusion_by_cancer.png"));
     }
 
     private static void writeCsv(java.io.OutputStream out, String header, List<QcTableRow> rows, boolean excludedOnly) throws IOException {
@@ -177,34 +163,36 @@ public class QcStepConfiguration {
         w.flush();
     }
 
-    static final class QcTask implements SlideTask {
+    /** A slide's QC: the row and the overlay image, computed; written by the step's writer. */
+    record QcResult(QcRow row, Path overlay, RgbImage overlayImage) {
+    }
 
-        private final Workspace workspace;
-        private final StageResultStore results;
-
-        QcTask(Workspace workspace, StageResultStore results) {
-            this.workspace = workspace;
-            this.results = results;
-        }
+    /** QC of one slide; {@code parameters} parsed once per partition step execution. */
+    record QcWork(Workspace workspace, StageResultStore results, QcParameters parameters, ReaderChoice readerChoice) implements SlideWork<QcResult> {
 
         @Override
-        public SlideOutcome process(SlideRecord slide, JobParameters parameters) throws IOException {
-            QcThresholds t = thresholds(parameters);
-            String penNote = ";pen_rules=" + parameters.getString("pen_rules", DEFAULT_PEN_RULES);
+        public SlideResult<QcResult> compute(SlideRecord slide) throws IOException {
+            QcThresholds t = parameters.thresholds();
             RgbImage thumb;
-            try (SlideReader reader = SlideReaders.open(Path.of(slide.path()), org.slidebatch.batch.Params.reader(parameters))) {
+            try (SlideReader reader = SlideReaders.open(Path.of(slide.path()), readerChoice)) {
                 thumb = reader.thumbnail(THUMB_MAX_SIDE);
             }
-            QcMasks masks = QualityMetrics.masks(thumb, penRules(parameters));
+            QcMasks masks = QualityMetrics.masks(thumb, parameters.penRules());
             QcMetrics m = QualityMetrics.compute(masks);
             List<String> reasons = QcDecision.reasons(m, t);
             Path overlay = workspace.stage(STAGE_FOLDER).resolve("overlays").resolve(slide.slideId() + "_overlay.png");
-            QcOverlay.writePng(overlay, QcOverlay.render(thumb, masks));
             String joined = String.join(";", reasons);
-            results.saveQc(new QcRow(slide.slideId(), slide.fingerprint(), thumb.width(), thumb.height(), m.tissuePct(),
+            QcRow row = new QcRow(slide.slideId(), slide.fingerprint(), thumb.width(), thumb.height(), m.tissuePct(),
                 m.whitePct(), m.penPct(), m.blurVar(), m.brightnessMean(), m.saturationMean(), !reasons.isEmpty(), joined,
-                t + penNote, overlay.toString(), null, Instant.now()));
-            return reasons.isEmpty() ? SlideOutcome.done() : new SlideOutcome(SlideStepStatus.EXCLUDED, joined);
+                t + ";pen_rules=" + parameters.penRulesText(), overlay.toString(), null, Instant.now());
+            return SlideResult.write(new QcResult(row, overlay, QcOverlay.render(thumb, masks)),
+                reasons.isEmpty() ? SlideOutcome.done() : new SlideOutcome(SlideStepStatus.EXCLUDED, joined));
+        }
+
+        @Override
+        public void write(SlideRecord slide, QcResult r, SlideOutputs out) throws IOException {
+            out.file(r.overlay(), p -> QcOverlay.writePng(p, r.overlayImage()));
+            results.saveQc(r.row(), new StageResultStore.Run(out.jobExecutionId(), out.stepExecutionId()));
         }
     }
 }

@@ -15,9 +15,16 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 public class SlideStore {
 
     private final JdbcClient jdbc;
+    private final DataSource dataSource;
 
     public SlideStore(DataSource dataSource) {
         this.jdbc = JdbcClient.create(dataSource);
+        this.dataSource = dataSource;
+    }
+
+    /** The job repository's data source (for the stores a legacy step builder makes itself). */
+    public DataSource dataSource() {
+        return dataSource;
     }
 
     /**

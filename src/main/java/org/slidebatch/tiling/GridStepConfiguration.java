@@ -9,11 +9,15 @@ import java.util.Map;
 import java.util.Optional;
 
 import org.slidebatch.batch.Params;
-import org.slidebatch.batch.PerSlidePartitionedStep;
+import org.slidebatch.batch.PerSlideSteps;
+import org.slidebatch.batch.SlideOutputs;
+import org.slidebatch.batch.SlideResult;
+import org.slidebatch.batch.SlideWork;
 import org.slidebatch.batch.SlideOutcome;
-import org.slidebatch.batch.SlideTask;
 import org.slidebatch.slide.LevelInfo;
 import org.slidebatch.slide.SlideReaders;
+import org.slidebatch.slide.ReaderChoice;
+import org.slidebatch.batch.Params;
 import org.slidebatch.slide.SlideReader;
 import org.slidebatch.store.GridSummaryRow;
 import org.slidebatch.store.PassportStore;
@@ -47,72 +51,60 @@ public class GridStepConfiguration {
     public static final String STAGE_FOLDER = "grid";
 
     @Bean
-    Step gridStep(JobRepository repo, PlatformTransactionManager tx, SlideStore slides, StageResultStore results,
-                  PassportStore passports, Workspace workspace) {
-        return PerSlidePartitionedStep.build(STEP, STAGE_FOLDER, new GridTask(workspace, slides, results), repo, tx, slides,
-            passports, workspace, System.out);
+    Step gridStep(PerSlideSteps steps, SlideStore slides, StageResultStore results, Workspace workspace) {
+        return steps.build(STEP, STAGE_FOLDER, p -> new GridWork(workspace, slides, results, GridParameters.from(p), Params.reader(p)));
     }
 
-    /** The grid parameters: CLAM's create_patches_fp.py defaults (256/256/level 0) unless given; contour checks from the preset. */
+    /** The grid parameters (see {@link GridParameters}). */
     public static ClamGridPatcher.GridParams parameters(JobParameters p) {
-        ClamSegmentationParams preset = SegmentStepConfiguration.parameters(p);
-        return new ClamGridPatcher.GridParams(
-            (int) Params.longValue(p, "patch_size", 256),
-            (int) Params.longValue(p, "step_size", 256),
-            (int) Params.longValue(p, "patch_level", 0),
-            Params.string(p, "contour_fn", preset.contourFn()),
-            Params.bool(p, "use_padding", preset.usePadding()));
+        return GridParameters.from(p);
     }
 
-    static final class GridTask implements SlideTask {
+    /** A slide's grid, computed; written by the step's writer. */
+    record Grid(List<long[]> coords, ClamGridPatcher.GridParams gp, LevelInfo level, double[] ds, long patchSizeLevel0,
+                Path parquet, Path h5) {
+    }
 
-        private final Workspace workspace;
-        private final SlideStore slides;
-        private final StageResultStore results;
-
-        GridTask(Workspace workspace, SlideStore slides, StageResultStore results) {
-            this.workspace = workspace;
-            this.slides = slides;
-            this.results = results;
-        }
+    /** The CLAM grid of one slide; {@code gp} parsed once per partition step execution. */
+    record GridWork(Workspace workspace, SlideStore slides, StageResultStore results, ClamGridPatcher.GridParams gp,
+                    ReaderChoice readerChoice)
+        implements SlideWork<Grid> {
 
         @Override
-        public SlideOutcome process(SlideRecord slide, JobParameters p) throws IOException {
+        public SlideResult<Grid> compute(SlideRecord slide) throws IOException {
             Optional<SlideStepStatus> seg = slides.findStepStatus(slide.slideId(), SegmentStepConfiguration.STEP);
             if (seg.isEmpty()) {
-                return SlideOutcome.skipped("not segmented: run the segment step first");
+                return SlideResult.only(SlideOutcome.skipped("not segmented: run the segment step first"));
             }
             if (!SlideStepStatus.DONE.equals(seg.get().status())) {
-                return SlideOutcome.skipped("segment " + seg.get().status() + ": " + seg.get().reason());
+                return SlideResult.only(SlideOutcome.skipped("segment " + seg.get().status() + ": " + seg.get().reason()));
             }
             Path geojson = workspace.stage(SegmentStepConfiguration.STAGE_FOLDER).resolve(slide.slideId() + ".geojson");
             if (!Files.isRegularFile(geojson)) {
-                return SlideOutcome.failed("segmentation recorded but " + geojson + " is missing");
+                return SlideResult.only(SlideOutcome.failed("segmentation recorded but " + geojson + " is missing"));
             }
             List<TissueContour> contours = TissueOutputs.readContours(geojson);
-            ClamGridPatcher.GridParams gp = parameters(p);
-            List<long[]> coords;
-            LevelInfo level;
-            double[] ds;
-            long patchSizeLevel0;
-            try (SlideReader reader = SlideReaders.open(Path.of(slide.path()), org.slidebatch.batch.Params.reader(p))) {
-                level = reader.level(gp.patchLevel());
-                int[] pd = ClamGridPatcher.patchDownsample(reader, gp.patchLevel());
-                ds = ClamSegmenter.clamDownsample(reader.level(0), level);
-                patchSizeLevel0 = ClamGridPatcher.patchSizeLevel0(reader, gp);
-                coords = ClamGridPatcher.coords(contours, reader.width(), reader.height(), pd[0], pd[1], gp, false);
-            }
+            Grid grid;
             Path dir = workspace.stage(STAGE_FOLDER);
-            Path parquet = dir.resolve(slide.slideId() + ".parquet");
-            Path h5 = dir.resolve(slide.slideId() + ".h5");
-            CoordinateFiles.writeGridParquet(parquet, slide.slideId(), coords, gp, patchSizeLevel0);
-            CoordinateFiles.writeGridH5(h5, slide.slideId(), coords, gp, level.width(), level.height(), ds[0], ds[1]);
-            results.saveGridSummary(new GridSummaryRow(slide.slideId(), slide.fingerprint(), gp.patchSize(), gp.stepSize(),
-                gp.patchLevel(), gp.contourFn(), gp.usePadding(), coords.size(), parquet.toString(), h5.toString(),
-                Instant.now()));
-            return coords.isEmpty() ? SlideOutcome.skipped("no patch passes the contour checks")
-                : new SlideOutcome(SlideStepStatus.DONE, coords.size() + " patches");
+            try (SlideReader reader = SlideReaders.open(Path.of(slide.path()), readerChoice)) {
+                int[] pd = ClamGridPatcher.patchDownsample(reader, gp.patchLevel());
+                grid = new Grid(ClamGridPatcher.coords(contours, reader.width(), reader.height(), pd[0], pd[1], gp, false), gp,
+                    reader.level(gp.patchLevel()), ClamSegmenter.clamDownsample(reader.level(0), reader.level(gp.patchLevel())),
+                    ClamGridPatcher.patchSizeLevel0(reader, gp), dir.resolve(slide.slideId() + ".parquet"),
+                    dir.resolve(slide.slideId() + ".h5"));
+            }
+            return SlideResult.write(grid, grid.coords().isEmpty() ? SlideOutcome.skipped("no patch passes the contour checks")
+                : new SlideOutcome(SlideStepStatus.DONE, grid.coords().size() + " patches"));
+        }
+
+        @Override
+        public void write(SlideRecord slide, Grid g, SlideOutputs out) throws IOException {
+            out.file(g.parquet(), p -> CoordinateFiles.writeGridParquet(p, slide.slideId(), g.coords(), g.gp(), g.patchSizeLevel0()));
+            out.file(g.h5(), p -> CoordinateFiles.writeGridH5(p, slide.slideId(), g.coords(), g.gp(), g.level().width(),
+                g.level().height(), g.ds()[0], g.ds()[1]));
+            results.saveGridSummary(new GridSummaryRow(slide.slideId(), slide.fingerprint(), g.gp().patchSize(), g.gp().stepSize(),
+                g.gp().patchLevel(), g.gp().contourFn(), g.gp().usePadding(), g.coords().size(), g.parquet().toString(),
+                g.h5().toString(), Instant.now()), new StageResultStore.Run(out.jobExecutionId(), out.stepExecutionId()));
         }
     }
-
 }

@@ -14,11 +14,15 @@ import com.jerolba.carpet.ColumnNamingStrategy;
 
 import org.slidebatch.batch.Params;
 import org.slidebatch.batch.PassportListener;
-import org.slidebatch.batch.PerSlidePartitionedStep;
+import org.slidebatch.batch.PerSlideSteps;
+import org.slidebatch.batch.SlideOutputs;
+import org.slidebatch.batch.SlideResult;
+import org.slidebatch.batch.SlideWork;
 import org.slidebatch.batch.SlideOutcome;
-import org.slidebatch.batch.SlideTask;
 import org.slidebatch.figures.Charts;
 import org.slidebatch.slide.SlideReaders;
+import org.slidebatch.slide.ReaderChoice;
+import org.slidebatch.batch.Params;
 import org.slidebatch.slide.PixelCalibration;
 import org.slidebatch.slide.RgbImage;
 import org.slidebatch.slide.SlideReader;
@@ -53,19 +57,22 @@ public class TileStepConfiguration {
     public static final String STAGE_FOLDER = "tiles";
 
     @Bean
-    Step tileStep(JobRepository repo, PlatformTransactionManager tx, SlideStore slides, StageResultStore results,
-                  PassportStore passports, Workspace workspace) {
-        return PerSlidePartitionedStep.build(STEP, STAGE_FOLDER, new TileTask(workspace, slides, results), repo, tx, slides,
-            passports, workspace, System.out);
+    Step tileStep(PerSlideSteps steps, StageResultStore results, Workspace workspace) {
+        return steps.build(STEP, STAGE_FOLDER, p -> new TileWork(workspace, results, TileParameters.from(p), Params.reader(p)));
     }
 
     @Bean
     Step tileExportStep(JobRepository repo, PlatformTransactionManager tx, StageResultStore results,
-                        PassportStore passports, Workspace workspace) {
+                        PassportStore passports, Workspace workspace, org.slidebatch.store.OutputFileStore files) {
         return new StepBuilder(EXPORT_STEP, repo)
             .tasklet((contribution, chunk) -> {
                 List<TileSummaryRow> rows = results.findTileSummaries();
-                writeSummary(workspace, rows);
+                var se = contribution.getStepExecution();
+                for (Path f : writeSummary(workspace, rows)) {
+                    if (java.nio.file.Files.isRegularFile(f)) { // a figure with no data is not drawn
+                        files.register(f, null, null, EXPORT_STEP, se.getJobExecutionId(), se.getId());
+                    }
+                }
                 contribution.incrementWriteCount(rows.size());
                 System.out.printf("[%s] %d slide×scale rows -> %s%n", EXPORT_STEP, rows.size(),
                     workspace.stage(STAGE_FOLDER).resolve("tiling_summary.parquet"));
@@ -75,23 +82,9 @@ public class TileStepConfiguration {
             .build();
     }
 
-    /** Validates the tile parameters (used by the job's validator before anything runs). */
+    /** Validates the tile parameters (see {@link TileParameters}). */
     public static void validate(JobParameters p) {
-        policy(p);
-        Params.bool(p, "resample", false);
-        Double assume = Params.doubleValue(p, "assume_mpp");
-        if (assume != null && !(assume > 0)) {
-            throw new IllegalArgumentException("assume_mpp must be a positive µm/px, got " + assume);
-        }
-        Params.seed(p);
-    }
-
-    static String policy(JobParameters p) {
-        String policy = Params.string(p, "qc_policy", "medium");
-        if (!List.of("medium", "strict", "none").contains(policy)) {
-            throw new IllegalArgumentException("qc_policy must be medium, strict or none, got '" + policy + "'");
-        }
-        return policy;
+        TileParameters.from(p);
     }
 
     /** Folder name of a scale: 0.5 → "0.5", 2.0 → "2.0". */
@@ -104,7 +97,10 @@ public class TileStepConfiguration {
                              long seed, String path) {
     }
 
-    static void writeSummary(Workspace ws, List<TileSummaryRow> rows) throws IOException {
+    /** Writes the summary table and figures; returns the files written (the export step registers them). */
+    static List<Path> writeSummary(Workspace ws, List<TileSummaryRow> rows) throws IOException {
+        List<Path> written = new ArrayList<>();
+        written.add(ws.stage(STAGE_FOLDER).resolve("tiling_summary.parquet"));
         List<SummaryRow> table = rows.stream().map(r -> new SummaryRow(r.slideId(), r.scaleUmPerPx(), r.level(),
             r.approxMpp(), r.candidates(), r.tiles(), r.seed(), r.path())).toList();
         AtomicFiles.write(ws.stage(STAGE_FOLDER).resolve("tiling_summary.parquet"), out -> {
@@ -118,75 +114,64 @@ public class TileStepConfiguration {
             String name = String.format(Locale.ROOT, "tiling_tokens_dist_scale%s.png", scaleFolder(scale).replace('.', 'p'));
             Charts.histogram(ws.figures().resolve(name), String.format(Locale.ROOT, "Tokens per slide at %s µm/px", scale),
                 "tokens", counts, 40);
+            written.add(ws.figures().resolve(name));
         }
+        return written;
     }
 
-    static final class TileTask implements SlideTask {
+    /** One scale of a slide's tokens, computed; written by the step's writer. */
+    record Scale(double target, TokenTiler.Result result, Path file) {
+    }
 
-        private final Workspace workspace;
-        private final SlideStore slides;
-        private final StageResultStore results;
-
-        TileTask(Workspace workspace, SlideStore slides, StageResultStore results) {
-            this.workspace = workspace;
-            this.slides = slides;
-            this.results = results;
-        }
+    /** OpenSlideFM tokens of one slide; {@code parameters} parsed once per partition step execution. */
+    record TileWork(Workspace workspace, StageResultStore results, TileParameters parameters, ReaderChoice readerChoice) implements SlideWork<List<Scale>> {
 
         @Override
-        public SlideOutcome process(SlideRecord slide, JobParameters p) throws IOException {
-            Optional<String> notTiled = qcPolicyRefusal(slide.slideId(), p);
+        public SlideResult<List<Scale>> compute(SlideRecord slide) throws IOException {
+            Optional<String> notTiled = parameters.qcPolicy().refusal(results.findQc(slide.slideId())
+                .filter(q -> java.util.Objects.equals(q.fingerprint(), slide.fingerprint())));
             if (notTiled.isPresent()) {
-                return SlideOutcome.skipped(notTiled.get());
+                return SlideResult.only(SlideOutcome.skipped(notTiled.get()));
             }
             PixelCalibration cal = slide.mppX() == null ? PixelCalibration.missing()
                 : new PixelCalibration(slide.mppX(), slide.mppY(), slide.mppSource());
-            OptionalDouble mpp = TokenTiler.resolveMpp(cal, Params.doubleValue(p, "assume_mpp"));
+            OptionalDouble mpp = TokenTiler.resolveMpp(cal, parameters.assumeMpp());
             if (mpp.isEmpty()) {
-                return SlideOutcome.skipped(TokenTiler.MPP_MISSING
-                    + ": no µm/px in the file or the override CSV; give assume_mpp=… to tile it anyway");
+                return SlideResult.only(SlideOutcome.skipped(TokenTiler.MPP_MISSING
+                    + ": no µm/px in the file or the override CSV; give assume_mpp=… to tile it anyway"));
             }
-            TokenTiler tiler = new TokenTiler(TokenTiler.Options.defaults().withResample(Params.bool(p, "resample", false)));
-            long seed = Params.seed(p);
+            TokenTiler tiler = new TokenTiler(TokenTiler.Options.defaults().withResample(parameters.resample()));
             List<String> counts = new ArrayList<>();
+            List<Scale> scales = new ArrayList<>();
             int total = 0;
-            try (SlideReader reader = SlideReaders.open(Path.of(slide.path()), org.slidebatch.batch.Params.reader(p))) {
+            try (SlideReader reader = SlideReaders.open(Path.of(slide.path()), readerChoice)) {
                 RgbImage thumb = tiler.maskThumbnail(reader);
                 byte[] mask = TokenTiler.maskFromThumbnail(thumb);
                 for (double target : tiler.options().targetsUmPerPx()) {
                     TokenTiler.Result r = tiler.run(slide.slideId(), reader, mpp.getAsDouble(), thumb.width(), thumb.height(),
-                        mask, target, seed, slide.fingerprint());
+                        mask, target, parameters.seed(), slide.fingerprint());
                     Path file = workspace.stage(STAGE_FOLDER).resolve(scaleFolder(target)).resolve(slide.slideId() + ".parquet");
-                    CoordinateFiles.writeTokensParquet(file, r.tiles(), slide.cancerCode());
-                    results.saveTileSummary(new TileSummaryRow(slide.slideId(), target, slide.fingerprint(), r.plan().level(),
-                        r.plan().approxMpp(), r.candidates(), r.tiles().size(), r.seed(), file.toString(), Instant.now()));
+                    scales.add(new Scale(target, r, file));
                     counts.add(r.tiles().size() + " @ " + target);
                     total += r.tiles().size();
                 }
             }
-            return total == 0 ? SlideOutcome.skipped("no tissue tiles (coverage ≥ " + tiler.options().minCoverage() + ") at any scale")
-                : new SlideOutcome(org.slidebatch.store.SlideStepStatus.DONE, "tokens " + String.join(", ", counts));
+            return SlideResult.write(scales, total == 0
+                ? SlideOutcome.skipped("no tissue tiles (coverage ≥ " + tiler.options().minCoverage() + ") at any scale")
+                : new SlideOutcome(org.slidebatch.store.SlideStepStatus.DONE, "tokens " + String.join(", ", counts)));
         }
 
-        /** OpenSlideFM's slide selection: medium (tissue ≥ 0.05 ∧ white ≤ 0.95), strict (QC exclusions), none. */
-        Optional<String> qcPolicyRefusal(String slideId, JobParameters p) {
-            String policy = policy(p);
-            if (policy.equals("none")) {
-                return Optional.empty();
+        @Override
+        public void write(SlideRecord slide, List<Scale> scales, SlideOutputs out) throws IOException {
+            for (Scale s : scales) {
+                out.file(s.file(), p -> CoordinateFiles.writeTokensParquet(p, s.result().tiles(), slide.cancerCode()));
             }
-            Optional<QcRow> qc = results.findQc(slideId);
-            if (qc.isEmpty()) {
-                return Optional.empty(); // slides missing from QC are kept (OpenSlideFM's left join)
+            StageResultStore.Run run = new StageResultStore.Run(out.jobExecutionId(), out.stepExecutionId());
+            for (Scale s : scales) {
+                TokenTiler.Result r = s.result();
+                results.saveTileSummary(new TileSummaryRow(slide.slideId(), s.target(), slide.fingerprint(), r.plan().level(),
+                    r.plan().approxMpp(), r.candidates(), r.tiles().size(), r.seed(), s.file().toString(), Instant.now()), run);
             }
-            QcRow q = qc.get();
-            if (policy.equals("strict")) {
-                return q.excluded() ? Optional.of("qc_policy=strict: excluded by QC: " + q.reasons()) : Optional.empty();
-            }
-            if (q.tissuePct() < 0.05 || q.whitePct() > 0.95) {
-                return Optional.of(String.format(Locale.ROOT, "qc_policy=medium: tissue %.3f < 0.05 or white %.3f > 0.95",
-                    q.tissuePct(), q.whitePct()));
-            }
-            return Optional.empty();
         }
     }
 }

@@ -43,7 +43,7 @@ public record ClamSegmentationParams(int segLevel, int sthresh, int sthreshUp, i
 
     /**
      * A copy with some parameters replaced. Keys are CLAM's names ({@link #KEYS}); values are integers or,
-     * for use_otsu/use_padding, booleans (true/false, 1/0, yes/no, any case). Validation of the values'
+     * for use_otsu/use_padding, booleans (true or false, any case). Validation of the values'
      * ranges is {@link #validate}'s job; this only parses.
      */
     public ClamSegmentationParams withOverrides(Map<String, String> clamNamedParams) {
@@ -162,8 +162,8 @@ public record ClamSegmentationParams(int segLevel, int sthresh, int sthreshUp, i
     private static boolean parseBoolean(String key, String value) {
         String v = value == null ? "" : value.trim().toLowerCase(Locale.ROOT);
         return switch (v) {
-            case "true", "1", "yes" -> true;
-            case "false", "0", "no" -> false;
+            case "true" -> true;
+            case "false" -> false;
             default -> throw new IllegalArgumentException(key + " must be true or false, got '" + value + "'");
         };
     }

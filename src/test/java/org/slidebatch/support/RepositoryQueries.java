@@ -56,6 +56,15 @@ public final class RepositoryQueries {
         return out;
     }
 
+    /** Runs an update (tests that simulate what a crash leaves behind). */
+    public int update(String sql) {
+        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+            return s.executeUpdate(sql);
+        } catch (SQLException e) {
+            throw new AssertionError("update failed: " + sql, e);
+        }
+    }
+
     /** Statuses of the job's executions, oldest first. */
     public List<String> executionStatuses(String job) {
         return strings("SELECT e.STATUS FROM BATCH_JOB_EXECUTION e JOIN BATCH_JOB_INSTANCE i ON e.JOB_INSTANCE_ID = i.JOB_INSTANCE_ID "
