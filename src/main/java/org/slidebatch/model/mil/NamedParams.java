@@ -79,7 +79,8 @@ public final class NamedParams implements AutoCloseable {
             } else if (k.endsWith("in_proj_bias") || k.endsWith("out_proj.bias")) {
                 Arrays.fill(v, 0f);
             } else {
-                long fanIn = k.endsWith("weight") ? s[1] : shapes.get(k.substring(0, k.length() - 4) + "weight")[1];
+                long[] weight = k.endsWith(".bias") ? shapes.get(k.substring(0, k.length() - 4) + "weight") : s;
+                long fanIn = weight != null && weight.length >= 2 ? weight[1] : s[s.length - 1];
                 uniform(r, v, 1.0 / Math.sqrt(fanIn));
             }
             values.put(k, v);

@@ -8,6 +8,7 @@ import java.util.Map;
 
 import org.slidebatch.model.SafeTensors;
 import org.slidebatch.model.WeightsException;
+import org.slidebatch.model.mil.NamedParams;
 
 /**
  * One training checkpoint as one safetensors file written atomically: every tensor a resumed run needs (weights of
@@ -16,6 +17,25 @@ import org.slidebatch.model.WeightsException;
  * file never replaces a good one.
  */
 public record TrainCheckpoint(Map<String, SafeTensors.Tensor> tensors, Map<String, String> metadata) {
+
+    /**
+     * Everything of a training run: each module's weights under {@code "<module>."}, the optimizer's moments under
+     * {@code "optimizer."} and its update count as metadata {@code optimizer_step}, plus the caller's counters.
+     */
+    public static TrainCheckpoint of(Map<String, NamedParams> modules, AdamW optimizer, Map<String, String> counters) {
+        Map<String, SafeTensors.Tensor> t = new LinkedHashMap<>();
+        modules.forEach((name, p) -> t.putAll(p.toTensors(name + ".")));
+        t.putAll(optimizer.stateTensors("optimizer."));
+        Map<String, String> meta = new LinkedHashMap<>(counters);
+        meta.put("optimizer_step", Long.toString(optimizer.step()));
+        return new TrainCheckpoint(t, meta);
+    }
+
+    /** Puts weights and optimizer state back in place (the arrays keep their identity, so a trainer holding them resumes). */
+    public void restore(Map<String, NamedParams> modules, AdamW optimizer, String source) {
+        modules.forEach((name, p) -> p.assign(tensors, name + ".", source));
+        optimizer.loadState(tensors, "optimizer.", requireLong("optimizer_step"), source);
+    }
 
     public void write(Path file) {
         try {
