@@ -101,7 +101,7 @@ public class EmbedStepConfiguration {
         });
     }
 
-    /** The weights embed uses: {@code weights=FILE}, else the student of the pretrain run of these parameters. */
+    /** The weights embed uses: {@code aggregator_weights=FILE}, else the student of the pretrain run of these parameters. */
     static Path weights(Workspace workspace, EmbedParameters ep) throws IOException {
         if (ep.weights() != null) {
             return ep.weights();
@@ -109,7 +109,7 @@ public class EmbedStepConfiguration {
         Path student = PretrainStepConfiguration.studentFile(workspace, ep.pretrain());
         if (!Files.isRegularFile(student)) {
             throw new IllegalStateException("no aggregator checkpoint: " + student + " does not exist (run the pretrain "
-                + "step first with the same parameters, or give weights=FILE); embed never falls back to mean features");
+                + "step first with the same parameters, or give aggregator_weights=FILE); embed never falls back to mean features");
         }
         return student;
     }

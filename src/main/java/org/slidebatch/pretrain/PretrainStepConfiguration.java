@@ -41,6 +41,13 @@ public class PretrainStepConfiguration {
             .tasklet((contribution, chunk) -> {
                 StepExecution se = contribution.getStepExecution();
                 PretrainParameters p = parameters(se.getJobParameters());
+                String given = Params.string(se.getJobParameters(), "aggregator_weights", null);
+                if (given != null) {
+                    String why = "not trained: aggregator_weights=" + given + " is embedded instead";
+                    System.out.println("[pretrain] " + why);
+                    se.getExecutionContext().putString(PassportListener.NOTES, why);
+                    return RepeatStatus.FINISHED;
+                }
                 SlideTokenStore tokens = tokenStore(workspace, p.positions());
                 List<String> slides = tokens.slides();
                 String run = runTag(p, slides);

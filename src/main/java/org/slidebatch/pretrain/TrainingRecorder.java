@@ -69,7 +69,8 @@ public final class TrainingRecorder implements Phase1Run.Listener {
             console.println("[pretrain] step " + r.step() + ": skipped " + String.join("; ", r.skipped()));
         }
         progress.accept(r);
-        if (r.losses() != null && (r.step() % logEvery == 0 || r.step() == r.totalSteps())) {
+        boolean logged = r.losses() != null && (r.step() % logEvery == 0 || r.step() == r.totalSteps());
+        if (logged) {
             Instant now = Instant.now();
             store.saveLog(new TrainingStore.LogRow(stepExecutionId, runTag, 1, r.epoch(), r.step(), r.lr(), r.losses().loss(),
                 r.losses().byol(), r.losses().mfr(), r.tokensPerSecond(), r.seconds(), now));
@@ -80,7 +81,7 @@ public final class TrainingRecorder implements Phase1Run.Listener {
                 r.losses().loss(), r.losses().byol(), r.losses().mfr(), r.tokensPerSecond(), r.seconds(), now), null);
         }
         long now = System.nanoTime();
-        if (now - lastPrint > 1_000_000_000L || r.step() == r.totalSteps()) {
+        if (logged || now - lastPrint > 1_000_000_000L || r.step() == r.totalSteps()) {
             lastPrint = now;
             double elapsed = (now - startNanos) / 1e9;
             double rate = elapsed > 0 ? stepsThisRun / elapsed : 0;

@@ -134,13 +134,23 @@ class PretrainJobFunctionalTests {
         assertThat(Files.readAllBytes(Path.of(rows.get(0).path()))).isEqualTo(firstEmbedding);
         assertThat(training.findEmbeddings("demo")).extracting(TrainingStore.EmbeddingRow::recordedAt)
             .isEqualTo(rows.stream().map(TrainingStore.EmbeddingRow::recordedAt).toList());
+
+        // aggregator_weights=FILE: no training, the given student embeds every slide (same file → same bytes)
+        JobExecution given = JobLaunches.start(jobOperator, pretrainJob, demo("embed_tag", "given",
+            "aggregator_weights", student.toString()));
+        assertThat(given.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        List<TrainingStore.EmbeddingRow> givenRows = training.findEmbeddings("given");
+        assertThat(givenRows).hasSize(4);
+        for (int i = 0; i < 4; i++) {
+            assertThat(Files.readAllBytes(Path.of(givenRows.get(i).path()))).isEqualTo(Files.readAllBytes(Path.of(rows.get(i).path())));
+        }
     }
 
     @Test
     void badParametersAreRefusedBeforeTheJobStarts() {
         assertThatThrownBy(() -> JobLaunches.start(jobOperator, pretrainJob, "lr", "fast"))
             .isInstanceOf(InvalidJobParametersException.class).hasMessageContaining("lr must be a number");
-        assertThatThrownBy(() -> JobLaunches.start(jobOperator, pretrainJob, "weights", tmp.resolve("none.safetensors").toString()))
+        assertThatThrownBy(() -> JobLaunches.start(jobOperator, pretrainJob, "aggregator_weights", tmp.resolve("none.safetensors").toString()))
             .isInstanceOf(InvalidJobParametersException.class).hasMessageContaining("none.safetensors");
     }
 }
