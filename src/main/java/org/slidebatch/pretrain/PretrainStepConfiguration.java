@@ -58,11 +58,18 @@ public class PretrainStepConfiguration {
                     slides.size(), p.model(), dir);
                 Phase1Run phase1 = new Phase1Run(p, tokens, slides, dir);
                 long[] lastSaved = {0};
+                long startNanos = System.nanoTime();
+                long[] stepsHere = {0};
                 TrainingRecorder recorder = new TrainingRecorder(store, se.getId(), run, dir, p.logEverySteps(), System.out,
                     r -> {
                         ctx.putLong("progress.done", r.step());
                         ctx.putLong("progress.total", r.totalSteps());
                         ctx.putString("progress.unit", "steps");
+                        stepsHere[0]++;
+                        double rate = stepsHere[0] / Math.max(1e-9, (System.nanoTime() - startNanos) / 1e9);
+                        ctx.putDouble("progress.rate", rate);
+                        ctx.putLong("progress.eta_seconds", Math.round((r.totalSteps() - r.step()) / rate));
+                        ctx.putDouble("progress.tokens_per_s", r.tokensPerSecond());
                         if (r.step() % p.logEverySteps() == 0) {
                             repo.updateExecutionContext(se);
                         }
