@@ -22,7 +22,7 @@ public final class JobCatalog {
         PLANNED.put("openslidefm", null);
         PLANNED.put("gpfm", null);
         // Planned: run says "not implemented" (exit 1), never "unknown job".
-        PLANNED.put("pretrain", "slide aggregator pretraining: BYOL with masked feature reconstruction");
+        PLANNED.put("pretrain", null);
         PLANNED.put("evaluate", "evaluation: stratified group k-fold probes, bootstrap confidence intervals, LOCO");
         PLANNED.put("grade", "attention-MIL grading");
         PLANNED.put("report", null);
