@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
 
 @Command(name = "eval", mixinStandardHelpOptions = true,
     description = {"Evaluation primitives on CSV tables (the contract scripts rely on; see README 'Evaluation')."},
-    subcommands = {EvalCommand.MetricsCommand.class, EvalCommand.ProbeCommand.class})
+    subcommands = {EvalCommand.MetricsCommand.class, EvalCommand.ProbeCommand.class, EvalCommand.SynthEmbeddingsCommand.class})
 final class EvalCommand implements Runnable {
 
     @picocli.CommandLine.Spec
@@ -49,6 +49,38 @@ final class EvalCommand implements Runnable {
             @SuppressWarnings("unchecked")
             Map<String, String> reasons = (Map<String, String>) out.computeIfAbsent("undefined", k -> new LinkedHashMap<String, String>());
             reasons.put(name, s.undefinedReason());
+        }
+    }
+
+    @Command(name = "synth-embeddings", mixinStandardHelpOptions = true,
+        description = {"Write synthetic slide embeddings <slide_id>.npy for a labels CSV (documented generator:",
+            "class, grade, center and patient directions plus noise; --signal 0 carries no label information)."})
+    static final class SynthEmbeddingsCommand implements Callable<Integer> {
+
+        @Option(names = "--labels", required = true, paramLabel = "FILE")
+        Path labels;
+
+        @Option(names = "--out", required = true, paramLabel = "DIR")
+        Path out;
+
+        @Option(names = "--dim", defaultValue = "768")
+        int dim;
+
+        @Option(names = "--signal", defaultValue = "0.15")
+        double signal;
+
+        @Option(names = "--seed", defaultValue = "0")
+        long seed;
+
+        @Override
+        public Integer call() throws IOException {
+            try {
+                int n = org.slidebatch.evaluate.SyntheticEmbeddings.write(labels, out, dim, signal, seed);
+                System.out.println("wrote " + n + " embeddings to " + out.toAbsolutePath());
+                return 0;
+            } catch (IllegalArgumentException e) {
+                throw new CliException(e.getMessage(), 2);
+            }
         }
     }
 
