@@ -37,7 +37,7 @@ final class SynthCommand implements Callable<Integer> {
     @Option(names = "--threads", description = "Tile encoder threads (default: all cores).")
     Integer threads;
 
-    @Option(names = "--evaluation", description = {"A cohort with signal to evaluate: patients of 1-3 slides, 4 centers with",
+    @Option(names = "--evaluation", description = {"A cohort with signal to evaluate: patients of 1-3 slides, 6 centers with",
         "their own stain, 4 cancer types whose tissue differs, grade 0-5 whose look grows; labels.csv gains",
         "patient_id, center, grade."})
     boolean evaluation;

@@ -102,8 +102,18 @@ public final class EvaluationReport {
         int[] y = d.y();
         Bootstrap.Interval accCi = Bootstrap.clusters(d.patients(), p.boots(), p.bootstrapSeed(),
             idx -> Metrics.accuracy(Bootstrap.take(y, idx), Bootstrap.take(pred, idx)).value());
-        Bootstrap.Interval aucCi = Bootstrap.clusters(d.patients(), p.boots(), p.bootstrapSeed(),
-            idx -> Metrics.aurocOvrMacro(Bootstrap.take(y, idx), take(mean, idx)).value());
+        // AUROC: mean over (seed, fold) of the within-fold one-vs-rest macro AUROC, its CI by resampling patients.
+        // Pooling probabilities across folds is biased below 0.5 without signal (each fold's class prior shifts
+        // all its scores the other way), so the pooled value is reported without an interval.
+        List<FoldScores> foldScores = foldScores(d, preds, unitIndex);
+        Score foldMeanAuc = foldMeanAuroc(foldScores, null, k);
+        Bootstrap.Interval aucCi = Bootstrap.clusters(d.patients(), p.boots(), p.bootstrapSeed(), idx -> {
+            int[] mult = new int[d.units().size()];
+            for (int i : idx) {
+                mult[i]++;
+            }
+            return foldMeanAuroc(foldScores, mult, k).value();
+        });
         Score pooledAuc = Metrics.aurocOvrMacro(y, mean);
         Score pooledAcc = Metrics.accuracy(y, pred);
         Map<String, Object> tm = new LinkedHashMap<>();
@@ -127,6 +137,7 @@ public final class EvaluationReport {
             }
             if (n.equals("macro_auc")) {
                 s.put("ci95", ci(aucCi));
+                s.put("ci95_of", "mean of within-fold AUROC, patients resampled");
                 s.put("pooled", pooledAuc.orNull());
             }
             tm.put(key, v.isEmpty() && !n.equals("macro_auc") ? null : s);
@@ -138,12 +149,53 @@ public final class EvaluationReport {
         tm.put("step_execution_id", sid);
         files.put("test_metrics.json", JSON.writeValueAsString(tm) + "\n");
         rows.add(metricRow("pooled", "accuracy", pooledAcc, accCi, "patient", sid));
-        rows.add(metricRow("pooled", "macro_auc_ovr", pooledAuc, aucCi, "patient", sid));
+        rows.add(metricRow("folds", "macro_auc_ovr", foldMeanAuc, aucCi, "patient", sid));
+        rows.add(metricRow("pooled", "macro_auc_ovr", pooledAuc, null, null, sid));
         rows.add(metricRow("pooled", "balanced_accuracy", Metrics.balancedAccuracy(y, pred), null, null, sid));
         rows.add(metricRow("pooled", "macro_f1", Metrics.f1Macro(y, pred), null, null, sid));
         files.put("per_class_metrics.csv", perClass(d.classes(), y, pred, sid));
         files.put("confusion_matrix.csv", confusion(d.classes(), y, pred, k, sid));
         return new Output(files, rows);
+    }
+
+    /** One (seed, fold)'s test units and their probabilities. */
+    private record FoldScores(int[] units, int[] y, double[][] prob) {
+    }
+
+    private static List<FoldScores> foldScores(EvaluationData d, List<PredictionRow> preds, Map<String, Integer> unitIndex) {
+        Map<String, List<PredictionRow>> byTask = new java.util.TreeMap<>();
+        for (PredictionRow pr : preds) {
+            byTask.computeIfAbsent(pr.taskKey(), t -> new ArrayList<>()).add(pr);
+        }
+        List<FoldScores> out = new ArrayList<>();
+        for (List<PredictionRow> rows : byTask.values()) {
+            int[] units = rows.stream().mapToInt(r -> unitIndex.get(r.unitId())).toArray();
+            out.add(new FoldScores(units, Bootstrap.take(d.y(), units),
+                rows.stream().map(r -> parseProbabilities(r.probabilities())).toArray(double[][]::new)));
+        }
+        return out;
+    }
+
+    /** Mean over folds of the OvR macro AUROC (folds where it is undefined left out); {@code mult} reweights units. */
+    private static Score foldMeanAuroc(List<FoldScores> folds, int[] mult, int k) {
+        double sum = 0;
+        int n = 0;
+        for (FoldScores f : folds) {
+            List<Integer> rows = new ArrayList<>();
+            for (int i = 0; i < f.units().length; i++) {
+                int times = mult == null ? 1 : mult[f.units()[i]];
+                for (int t = 0; t < times; t++) {
+                    rows.add(i);
+                }
+            }
+            int[] idx = Splitters.toArray(rows);
+            Score s = LinearProbe.auroc(Bootstrap.take(f.y(), idx), take(f.prob(), idx), k);
+            if (s.defined()) {
+                sum += s.value();
+                n++;
+            }
+        }
+        return n == 0 ? Score.undefined("AUROC undefined in every fold (a class missing from each test fold)") : Score.of(sum / n);
     }
 
     // ---------------------------------------------------------------- binary-cv (NB09A)

@@ -16,7 +16,7 @@ import java.util.function.Consumer;
  * some with pen marks or an out-of-focus region, and {@code labels.csv} (slide_id, label, cancer_code,
  * path). Same seed and sizes → identical files.
  *
- * <p>With {@code evaluation} the cohort also has signal to evaluate: patients of 1–3 slides, 4 centers (each
+ * <p>With {@code evaluation} the cohort also has signal to evaluate: patients of 1–3 slides, 6 centers (each
  * its own stain shift), 4 cancer types whose tissue differs ({@link #EVALUATION_CODES}) and an ordinal grade
  * 0–5 whose look grows with the grade; labels.csv gains {@code patient_id, center, grade}. Without it every
  * file is byte-identical to what earlier versions wrote for the same seed.
@@ -25,7 +25,7 @@ public final class SyntheticCohort {
 
     public static final String[] CANCER_CODES = {"SYN-BRCA", "SYN-LUAD"};
     public static final String[] EVALUATION_CODES = {"SYN-BRCA", "SYN-LUAD", "SYN-COAD", "SYN-KIRC"};
-    public static final int CENTERS = 4;
+    public static final int CENTERS = 6;
 
     public record Options(int slides, long seed, int minSize, int maxSize, int threads, Integer fixedHeight,
                           boolean evaluation) {
