@@ -55,7 +55,7 @@ class EvaluateJobFunctionalTests {
 
     @BeforeAll
     static void cohort() throws Exception {
-        labels = EvaluationCohort.write(tmp.resolve("cohort"), 150, 11, 0.25);
+        labels = EvaluationCohort.write(tmp.resolve("cohort"), 150, 11, 0.1);
         emb = tmp.resolve("cohort/emb");
     }
 
