@@ -63,8 +63,15 @@ public final class LogisticRegressionLbfgs {
         double[][] w = new double[rowsOut][d];
         double[] b = new double[rowsOut];
         for (int k = 0; k < rowsOut; k++) {
-            System.arraycopy(r.x(), k * stride, w[k], 0, d);
-            b[k] = r.x()[k * stride + d];
+            if (binary) {
+                System.arraycopy(r.x(), 0, w[0], 0, d);
+                b[0] = r.x()[d];
+            } else {
+                for (int j = 0; j < d; j++) {
+                    w[k][j] = r.x()[j * rowsOut + k];
+                }
+                b[k] = r.x()[d * rowsOut + k];
+            }
         }
         return new LinearModel(classes, w, b, binary ? LinearModel.Kind.BINARY_LOGISTIC : LinearModel.Kind.SOFTMAX);
     }
@@ -107,20 +114,33 @@ public final class LogisticRegressionLbfgs {
         };
     }
 
+    /**
+     * Softmax loss with the weights stored feature-major (p[j·k + c] = W[c][j], intercepts at p[d·k + c]) so both
+     * the scores z = W·x and the gradient update run as contiguous loops over the k classes, which the JIT
+     * vectorises.
+     */
     private static Lbfgs.Objective softmaxObjective(double[] x, int n, int d, int k, int[] y, double[] sw, double c) {
         int blocks = (n + BLOCK - 1) / BLOCK;
-        int stride = d + 1;
         return (p, grad) -> {
             double[] loss = new double[blocks];
             double[][] g = new double[blocks][];
             IntStream.range(0, blocks).parallel().forEach(bk -> {
-                double[] gb = new double[k * stride];
+                double[] gb = new double[(d + 1) * k];
                 double[] z = new double[k];
+                double[] r = new double[k];
                 double lb = 0;
                 for (int i = bk * BLOCK; i < Math.min(n, (bk + 1) * BLOCK); i++) {
+                    int xo = i * d;
+                    System.arraycopy(p, d * k, z, 0, k);
+                    for (int j = 0; j < d; j++) {
+                        double xj = x[xo + j];
+                        int wo = j * k;
+                        for (int c2 = 0; c2 < k; c2++) {
+                            z[c2] += xj * p[wo + c2];
+                        }
+                    }
                     double max = Double.NEGATIVE_INFINITY;
                     for (int c2 = 0; c2 < k; c2++) {
-                        z[c2] = p[c2 * stride + d] + dotRow(x, i * d, p, c2 * stride, d);
                         max = Math.max(max, z[c2]);
                     }
                     double sum = 0;
@@ -131,9 +151,18 @@ public final class LogisticRegressionLbfgs {
                     double w = sw == null ? 1 : sw[i];
                     lb += w * (logSum - z[y[i]]);
                     for (int c2 = 0; c2 < k; c2++) {
-                        double r = w * (Math.exp(z[c2] - logSum) - (c2 == y[i] ? 1 : 0));
-                        axpyRow(r, x, i * d, gb, c2 * stride, d);
-                        gb[c2 * stride + d] += r;
+                        r[c2] = w * Math.exp(z[c2] - logSum);
+                    }
+                    r[y[i]] -= w;
+                    for (int j = 0; j < d; j++) {
+                        double xj = x[xo + j];
+                        int go = j * k;
+                        for (int c2 = 0; c2 < k; c2++) {
+                            gb[go + c2] += xj * r[c2];
+                        }
+                    }
+                    for (int c2 = 0; c2 < k; c2++) {
+                        gb[d * k + c2] += r[c2];
                     }
                 }
                 loss[bk] = lb;
@@ -149,12 +178,9 @@ public final class LogisticRegressionLbfgs {
                 }
             }
             double pen = 0;
-            for (int c2 = 0; c2 < k; c2++) {
-                for (int j = 0; j < d; j++) {
-                    double v = p[c2 * stride + j];
-                    pen += v * v;
-                    grad[c2 * stride + j] += v / c;
-                }
+            for (int j = 0; j < d * k; j++) {
+                pen += p[j] * p[j];
+                grad[j] += p[j] / c;
             }
             return total + 0.5 * pen / c;
         };
