@@ -106,12 +106,14 @@ final class BenchProbeCommand implements Callable<Integer> {
         AtomicFiles.writeString(out.resolve("labels.csv"), csv.toString());
 
         long t0 = System.nanoTime();
+        long cpu0 = org.slidebatch.batch.HostFacts.processCpuNanos();
         List<Double> aurocs = new ArrayList<>();
         for (List<Fold> fs : perSeed) {
             LinearProbe.Result r = LinearProbe.run(x, y, fs, new LinearProbe.Settings(LinearProbe.Solver.LBFGS, c, maxIter, 1e-4, 0));
             aurocs.add(r.oofAuroc().orNull());
         }
         double ours = (System.nanoTime() - t0) / 1e9;
+        double oursCpu = (org.slidebatch.batch.HostFacts.processCpuNanos() - cpu0) / 1e9;
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("rows", rows);
         result.put("dim", dim);
@@ -121,11 +123,15 @@ final class BenchProbeCommand implements Callable<Integer> {
         result.put("fits", folds * seeds.size());
         result.put("cores", Runtime.getRuntime().availableProcessors());
         result.put("slidebatch_seconds", ours);
+        result.put("slidebatch_cpu_seconds", oursCpu);
         result.put("slidebatch_oof_auroc", aurocs);
         Map<String, Object> sk = sklearn(out);
         result.put("sklearn", sk);
         if (sk.get("seconds") instanceof Number s) {
             result.put("ratio_to_sklearn", ours / s.doubleValue());
+        }
+        if (sk.get("cpu_seconds") instanceof Number s) {
+            result.put("cpu_ratio_to_sklearn", oursCpu / s.doubleValue());
         }
         String text = Json.write(result);
         if (json != null) {

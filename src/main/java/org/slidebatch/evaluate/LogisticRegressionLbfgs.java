@@ -126,43 +126,89 @@ public final class LogisticRegressionLbfgs {
             double[][] g = new double[blocks][];
             IntStream.range(0, blocks).parallel().forEach(bk -> {
                 double[] gb = new double[(d + 1) * k];
-                double[] z = new double[k];
-                double[] r = new double[k];
+                // Rows go in tiles of 4: each weight row W[·][j] is read once per tile (register blocking).
+                double[] z = new double[4 * k];
+                double[] r = new double[4 * k];
                 double lb = 0;
-                for (int i = bk * BLOCK; i < Math.min(n, (bk + 1) * BLOCK); i++) {
-                    int xo = i * d;
-                    System.arraycopy(p, d * k, z, 0, k);
-                    for (int j = 0; j < d; j++) {
-                        double xj = x[xo + j];
-                        int wo = j * k;
-                        for (int c2 = 0; c2 < k; c2++) {
-                            z[c2] += xj * p[wo + c2];
+                int end = Math.min(n, (bk + 1) * BLOCK);
+                for (int i0 = bk * BLOCK; i0 < end; i0 += 4) {
+                    int t = Math.min(4, end - i0);
+                    for (int q = 0; q < t; q++) {
+                        System.arraycopy(p, d * k, z, q * k, k);
+                    }
+                    if (t == 4) {
+                        int x0 = i0 * d;
+                        for (int j = 0; j < d; j++) {
+                            double a0 = x[x0 + j];
+                            double a1 = x[x0 + d + j];
+                            double a2 = x[x0 + 2 * d + j];
+                            double a3 = x[x0 + 3 * d + j];
+                            int wo = j * k;
+                            for (int c2 = 0; c2 < k; c2++) {
+                                double w = p[wo + c2];
+                                z[c2] += a0 * w;
+                                z[k + c2] += a1 * w;
+                                z[2 * k + c2] += a2 * w;
+                                z[3 * k + c2] += a3 * w;
+                            }
+                        }
+                    } else {
+                        for (int q = 0; q < t; q++) {
+                            int xo = (i0 + q) * d;
+                            for (int j = 0; j < d; j++) {
+                                double xj = x[xo + j];
+                                int wo = j * k;
+                                for (int c2 = 0; c2 < k; c2++) {
+                                    z[q * k + c2] += xj * p[wo + c2];
+                                }
+                            }
                         }
                     }
-                    double max = Double.NEGATIVE_INFINITY;
-                    for (int c2 = 0; c2 < k; c2++) {
-                        max = Math.max(max, z[c2]);
-                    }
-                    double sum = 0;
-                    for (int c2 = 0; c2 < k; c2++) {
-                        sum += Math.exp(z[c2] - max);
-                    }
-                    double logSum = max + Math.log(sum);
-                    double w = sw == null ? 1 : sw[i];
-                    lb += w * (logSum - z[y[i]]);
-                    for (int c2 = 0; c2 < k; c2++) {
-                        r[c2] = w * Math.exp(z[c2] - logSum);
-                    }
-                    r[y[i]] -= w;
-                    for (int j = 0; j < d; j++) {
-                        double xj = x[xo + j];
-                        int go = j * k;
+                    for (int q = 0; q < t; q++) {
+                        int i = i0 + q;
+                        int zo = q * k;
+                        double max = Double.NEGATIVE_INFINITY;
                         for (int c2 = 0; c2 < k; c2++) {
-                            gb[go + c2] += xj * r[c2];
+                            max = Math.max(max, z[zo + c2]);
+                        }
+                        double sum = 0;
+                        for (int c2 = 0; c2 < k; c2++) {
+                            sum += Math.exp(z[zo + c2] - max);
+                        }
+                        double logSum = max + Math.log(sum);
+                        double w = sw == null ? 1 : sw[i];
+                        lb += w * (logSum - z[zo + y[i]]);
+                        for (int c2 = 0; c2 < k; c2++) {
+                            r[zo + c2] = w * Math.exp(z[zo + c2] - logSum);
+                        }
+                        r[zo + y[i]] -= w;
+                        for (int c2 = 0; c2 < k; c2++) {
+                            gb[d * k + c2] += r[zo + c2];
                         }
                     }
-                    for (int c2 = 0; c2 < k; c2++) {
-                        gb[d * k + c2] += r[c2];
+                    if (t == 4) {
+                        int x0 = i0 * d;
+                        for (int j = 0; j < d; j++) {
+                            double a0 = x[x0 + j];
+                            double a1 = x[x0 + d + j];
+                            double a2 = x[x0 + 2 * d + j];
+                            double a3 = x[x0 + 3 * d + j];
+                            int go = j * k;
+                            for (int c2 = 0; c2 < k; c2++) {
+                                gb[go + c2] += a0 * r[c2] + a1 * r[k + c2] + a2 * r[2 * k + c2] + a3 * r[3 * k + c2];
+                            }
+                        }
+                    } else {
+                        for (int q = 0; q < t; q++) {
+                            int xo = (i0 + q) * d;
+                            for (int j = 0; j < d; j++) {
+                                double xj = x[xo + j];
+                                int go = j * k;
+                                for (int c2 = 0; c2 < k; c2++) {
+                                    gb[go + c2] += xj * r[q * k + c2];
+                                }
+                            }
+                        }
                     }
                 }
                 loss[bk] = lb;
