@@ -122,13 +122,13 @@ class EvaluateJobFunctionalTests {
     @Test
     void locoSelectsOnInnerFoldsUnlessTheOriginalsFlagIsSet() throws Exception {
         String[] base = {"labels", labels.toString(), "embeddings", emb.toString(), "protocol", "loco",
-            "models", "ordinal,ridge,logreg_l2", "Cs", "0.1,1.0"};
+            "models", "ordinal,ridge", "Cs", "0.1,1.0"};
         JobExecution nested = run(base);
         assertThat(nested.getStatus()).isEqualTo(BatchStatus.COMPLETED);
         Path dir = tmp.resolve("ws/evaluation/loco");
         assertThat(Files.readAllLines(dir.resolve("ablations_summary.csv")).getFirst())
             .isEqualTo("model,C,kappa_qw_mean,folds,detail,step_execution_id");
-        assertThat(Files.readAllLines(dir.resolve("ablations_summary.csv"))).hasSize(1 + 6);
+        assertThat(Files.readAllLines(dir.resolve("ablations_summary.csv"))).hasSize(1 + 4);
         List<String> centers = Files.readAllLines(dir.resolve("per_center_kappa.csv"));
         assertThat(centers.getFirst()).isEqualTo("center,n_patients,kappa_qw,step_execution_id");
         assertThat(centers.subList(1, centers.size())).extracting(l -> l.split(",")[0])
