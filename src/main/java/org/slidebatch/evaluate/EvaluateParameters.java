@@ -168,6 +168,18 @@ public record EvaluateParameters(Path labels, Path embeddings, String protocol, 
         }
     }
 
+    /** What a protocol needs of the labels: binary-cv two classes, loco integer (ordinal) labels. */
+    public void check(EvaluationData d) {
+        if (protocol.equals("binary-cv") && d.classes().size() != 2) {
+            throw new IllegalArgumentException(labels + ": protocol binary-cv needs two classes in column '" + labelColumn
+                + "', got " + d.classes());
+        }
+        if (protocol.equals("loco") && !d.classes().stream().allMatch(c -> c.matches("-?\\d+"))) {
+            throw new IllegalArgumentException(labels + ": protocol loco needs integer grades in column '" + labelColumn
+                + "', got " + d.classes());
+        }
+    }
+
     public String describe() {
         return String.format(Locale.ROOT, "protocol=%s label=%s seeds=%s folds=%d C=%s", protocol, labelColumn, seeds, folds, c);
     }

@@ -153,6 +153,9 @@ class EvaluateJobFunctionalTests {
             .isInstanceOf(InvalidJobParametersException.class).hasMessageContaining("unknown parameter(s) [protcol]");
         assertThatThrownBy(() -> run("labels", labels.toString(), "embeddings", emb.toString(), "protocol", "nb07"))
             .isInstanceOf(InvalidJobParametersException.class).hasMessageContaining("protocol must be one of");
+        assertThatThrownBy(() -> run("labels", labels.toString(), "embeddings", emb.toString(), "protocol", "binary-cv",
+            "label", "cancer_code")).isInstanceOf(InvalidJobParametersException.class)
+            .hasMessageContaining("binary-cv needs two classes in column 'cancer_code'");
         List<String> lines = Files.readAllLines(labels);
         Path dup = tmp.resolve("dup.csv");
         Files.write(dup, List.of(append(lines.toArray(String[]::new), lines.get(3))));
