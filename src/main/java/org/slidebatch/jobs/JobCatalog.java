@@ -23,7 +23,7 @@ public final class JobCatalog {
         PLANNED.put("gpfm", null);
         // Planned: run says "not implemented" (exit 1), never "unknown job".
         PLANNED.put("pretrain", null);
-        PLANNED.put("evaluate", "evaluation: stratified group k-fold probes, bootstrap confidence intervals, LOCO");
+        PLANNED.put("evaluate", null);
         PLANNED.put("grade", "attention-MIL grading");
         PLANNED.put("report", null);
     }
