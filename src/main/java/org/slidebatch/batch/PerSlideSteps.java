@@ -269,6 +269,9 @@ public class PerSlideSteps {
                 .name(se.getStepName() + "-compute").unstarted(r));
             try {
                 computeThread.submit(() -> {
+                    // The compute thread serves this step execution only: give it the step context, as the chunk
+                    // thread has, so work that asks Spring Batch for its step execution finds it.
+                    org.springframework.batch.core.scope.context.StepSynchronizationManager.register(se);
                     work.open(se.getJobParameters());
                     return null;
                 }).get();
@@ -282,7 +285,8 @@ public class PerSlideSteps {
 
         @Override
         public ExitStatus afterStep(StepExecution se) {
-            computeThread.shutdownNow();
+            computeThread.submit(org.springframework.batch.core.scope.context.StepSynchronizationManager::close);
+            computeThread.shutdown();
             return se.getExitStatus();
         }
 
