@@ -15,7 +15,7 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "slidebatch", mixinStandardHelpOptions = true, versionProvider = SlidebatchMain.Version.class,
     description = "Whole-slide images to slide-level models as restartable, auditable batch jobs.",
     subcommands = {RunCommand.class, RestartCommand.class, StopCommand.class, HistoryCommand.class,
-        ShowCommand.class, SlidesCommand.class, DoctorCommand.class, SynthCommand.class, StreamCommand.class, ModelCommand.class, BenchCommand.class,
+        ShowCommand.class, SlidesCommand.class, DoctorCommand.class, SynthCommand.class, StreamCommand.class, ModelCommand.class, BenchCommand.class, EvalCommand.class,
         CommandLine.HelpCommand.class})
 public final class SlidebatchMain implements Runnable {
 

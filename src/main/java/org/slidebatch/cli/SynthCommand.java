@@ -37,12 +37,17 @@ final class SynthCommand implements Callable<Integer> {
     @Option(names = "--threads", description = "Tile encoder threads (default: all cores).")
     Integer threads;
 
+    @Option(names = "--evaluation", description = {"A cohort with signal to evaluate: patients of 1-3 slides, 6 centers with",
+        "their own stain, 4 cancer types whose tissue differs, grade 0-5 whose look grows; labels.csv gains",
+        "patient_id, center, grade."})
+    boolean evaluation;
+
     @Override
     public Integer call() throws IOException {
         int t = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
         try {
             long start = System.nanoTime();
-            List<Path> files = SyntheticCohort.write(out, new SyntheticCohort.Options(slides, seed, minSize, maxSize, t, height),
+            List<Path> files = SyntheticCohort.write(out, new SyntheticCohort.Options(slides, seed, minSize, maxSize, t, height, evaluation),
                 System.out::println);
             System.out.printf("wrote %d slides and labels.csv to %s in %.1f s%n", files.size(), out.toAbsolutePath(),
                 (System.nanoTime() - start) / 1e9);

@@ -22,6 +22,7 @@ final class TissuePainter {
     private final double[][] pen; // x0, y0, x1, y1, halfWidth
     private final int[] penColour;
     private final double[] blur; // cx, cy, r
+    private final double[] stainGain; // per-center RGB gain on tissue, {1,1,1} without a look
 
     TissuePainter(SyntheticSlideSpec spec) {
         this.spec = spec;
@@ -43,10 +44,30 @@ final class TissuePainter {
         double mpp = spec.mpp() == null ? 0.5 : spec.mpp();
         cellSize = 10.0 / mpp; // about 10 µm between cells
         boolean tumour = spec.label() % 2 == 1;
-        nucleusProbability = tumour ? 0.75 : 0.35;
-        nucleusRadius = cellSize * (tumour ? 0.36 : 0.24);
+        double probability = tumour ? 0.75 : 0.35;
+        double radius = cellSize * (tumour ? 0.36 : 0.24);
         stroma = tumour ? new int[] {222, 150, 196} : new int[] {236, 160, 190};
         nucleus = tumour ? new int[] {72, 44, 128} : new int[] {98, 64, 150};
+        SyntheticSlideSpec.Look look = spec.look();
+        if (look != null) {
+            // Cancer types differ in tissue: nuclear density, size and stroma hue.
+            double[][] type = {{0.30, 0.22, 0}, {0.55, 0.28, 12}, {0.75, 0.34, -14}, {0.45, 0.40, 24}};
+            double[] t = type[Math.floorMod(look.cancerIndex(), type.length)];
+            double g = look.grade() / 5.0;
+            probability = Math.min(0.95, t[0] + 0.25 * g);
+            radius = cellSize * (t[1] + 0.10 * g);
+            stroma[0] = clamp(stroma[0] - t[2] * 0.5);
+            stroma[2] = clamp(stroma[2] + t[2]);
+            nucleus[0] = clamp(nucleus[0] - 30 * g);
+            nucleus[1] = clamp(nucleus[1] - 20 * g);
+            // Each center stains differently: a fixed RGB gain per center index.
+            SplittableRandom c = new SplittableRandom(0x5EED_C0DEL + look.center());
+            stainGain = new double[] {0.88 + 0.24 * c.nextDouble(), 0.85 + 0.30 * c.nextDouble(), 0.88 + 0.24 * c.nextDouble()};
+        } else {
+            stainGain = null;
+        }
+        nucleusProbability = probability;
+        nucleusRadius = radius;
         if (spec.penMarks()) {
             double x0 = w * (0.05 + 0.3 * rnd.nextDouble());
             double y0 = h * (0.05 + 0.9 * rnd.nextDouble());
@@ -115,6 +136,11 @@ final class TissuePainter {
             r = mix(r, nucleus[0], density);
             g = mix(g, nucleus[1], density);
             b = mix(b, nucleus[2], density);
+            if (stainGain != null) {
+                r *= stainGain[0];
+                g *= stainGain[1];
+                b *= stainGain[2];
+            }
             r = mix(243, r, edge) + grain;
             g = mix(243, g, edge) + grain;
             b = mix(245, b, edge) + grain;

@@ -174,4 +174,52 @@ class SyntheticSlideTest {
         assertThat(Files.readAllBytes(files.get(0))).isEqualTo(before);
         assertThat(Files.readAllLines(dir.resolve("labels.csv"))).isEqualTo(csv);
     }
+
+    @Test
+    void evaluationCohortHasPatientsCentersCancerTypesAndGrades() {
+        String csv = SyntheticCohort.labelsCsv(new SyntheticCohort.Options(120, 9L, 256, 256, 1, null, true));
+        List<String> lines = csv.lines().toList();
+        assertThat(lines.getFirst()).isEqualTo("slide_id,label,cancer_code,path,mpp,pen_marks,blurred_region,patient_id,center,grade");
+        assertThat(lines).hasSize(121);
+        java.util.Map<String, Long> slidesPerPatient = lines.subList(1, lines.size()).stream()
+            .collect(java.util.stream.Collectors.groupingBy(l -> l.split(",")[7], java.util.stream.Collectors.counting()));
+        assertThat(slidesPerPatient.values()).allSatisfy(n -> assertThat(n).isBetween(1L, 3L));
+        assertThat(slidesPerPatient.values()).contains(1L, 2L, 3L);
+        assertThat(lines.subList(1, lines.size())).extracting(l -> l.split(",")[8]).containsOnly("0", "1", "2", "3", "4", "5");
+        assertThat(lines.subList(1, lines.size())).extracting(l -> l.split(",")[2]).containsOnly(SyntheticCohort.EVALUATION_CODES);
+        assertThat(lines.subList(1, lines.size())).extracting(l -> l.split(",")[9]).containsOnly("0", "1", "2", "3", "4", "5");
+        // Without --evaluation the plan (hence every slide) is what it always was.
+        SyntheticCohort.Options plain = new SyntheticCohort.Options(20, 2024L, 512, 4096, 2);
+        assertThat(SyntheticCohort.plan(plain)).allSatisfy(spec -> assertThat(spec.look()).isNull());
+        assertThat(SyntheticCohort.labelsCsv(plain).lines().findFirst().orElseThrow())
+            .isEqualTo("slide_id,label,cancer_code,path,mpp,pen_marks,blurred_region");
+    }
+
+    @Test
+    void tissueDarkensWithGradeAndStainShiftsWithCenter() {
+        double[] brightness = new double[6];
+        for (int grade = 0; grade <= 5; grade++) {
+            brightness[grade] = meanTissueBrightness(new SyntheticSlideSpec.Look(1, 0, grade));
+        }
+        for (int g = 1; g <= 5; g++) {
+            assertThat(brightness[g]).as("grade " + g).isLessThan(brightness[g - 1]);
+        }
+        assertThat(meanTissueBrightness(new SyntheticSlideSpec.Look(1, 3, 2))).isNotEqualTo(brightness[2]);
+        assertThat(meanTissueBrightness(new SyntheticSlideSpec.Look(3, 0, 2))).isNotEqualTo(brightness[2]);
+    }
+
+    /** Mean R+G+B over a central patch of a slide painted with this look. */
+    private static double meanTissueBrightness(SyntheticSlideSpec.Look look) {
+        TissuePainter p = new TissuePainter(new SyntheticSlideSpec("g", 77L, 2000, 2000, 0.5, 20, 1, false, false, look));
+        double sum = 0;
+        int n = 0;
+        for (int y = 800; y < 1200; y += 3) {
+            for (int x = 800; x < 1200; x += 3) {
+                int rgb = p.colourAt(x + 0.5, y + 0.5, 1.0);
+                sum += ((rgb >> 16) & 255) + ((rgb >> 8) & 255) + (rgb & 255);
+                n++;
+            }
+        }
+        return sum / n;
+    }
 }
