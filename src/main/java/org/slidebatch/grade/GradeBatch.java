@@ -19,4 +19,30 @@ public record GradeBatch(int batch, int dim, int t05, float[] x05, int[] len05, 
                 + ") tokens × " + dim);
         }
     }
+
+    /** NB11's collate: each scale zero-padded at the end to the longest slide of the batch. */
+    public static GradeBatch collate(java.util.List<GradeSlide> slides) {
+        int b = slides.size();
+        int d = slides.get(0).dim();
+        int t05 = 0;
+        int t20 = 0;
+        for (GradeSlide s : slides) {
+            t05 = Math.max(t05, s.n05());
+            t20 = Math.max(t20, s.n20());
+        }
+        float[] x05 = new float[b * t05 * d];
+        float[] x20 = new float[b * t20 * d];
+        int[] len05 = new int[b];
+        int[] len20 = new int[b];
+        int[] grades = new int[b];
+        for (int i = 0; i < b; i++) {
+            GradeSlide s = slides.get(i);
+            System.arraycopy(s.x05(), 0, x05, i * t05 * d, s.x05().length);
+            System.arraycopy(s.x20(), 0, x20, i * t20 * d, s.x20().length);
+            len05[i] = s.n05();
+            len20[i] = s.n20();
+            grades[i] = s.grade();
+        }
+        return new GradeBatch(b, d, t05, x05, len05, t20, x20, len20, grades);
+    }
 }

@@ -27,7 +27,7 @@ import org.slidebatch.model.mil.NamedParams;
  */
 public final class GradeParity {
 
-    /** Largest |ours − PyTorch| per quantity. */
+    /** Largest |ours − PyTorch| per quantity (the gradient norm relative to PyTorch's when that is above 1). */
     public record Result(double logits, double loss, double gradNorm, double weights, double ema, double deadWeights,
                          double lrSum) {
 
@@ -85,7 +85,8 @@ public final class GradeParity {
                     loss = Math.max(loss, Math.max(Math.abs(r.loss() - e.get("loss").getAsDouble()),
                         Math.max(Math.abs(r.focal() - e.get("focal").getAsDouble()),
                             Math.max(Math.abs(r.dist() - e.get("dist").getAsDouble()), Math.abs(r.mse() - e.get("mse").getAsDouble())))));
-                    norm = Math.max(norm, Math.abs(r.gradNorm() - e.get("grad_norm").getAsDouble()));
+                    double refNorm = e.get("grad_norm").getAsDouble();
+                    norm = Math.max(norm, Math.abs(r.gradNorm() - refNorm) / Math.max(1, refNorm));
                 }
                 double lrSum = 0;
                 for (int i = 0; i < lrs.size(); i++) {
