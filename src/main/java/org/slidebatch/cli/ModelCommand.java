@@ -22,7 +22,8 @@ import picocli.CommandLine.Option;
 /** {@code slidebatch model …}: the ConvNeXt-Tiny feature model on its own (SPEC §6, §9). */
 @Command(name = "model", mixinStandardHelpOptions = true,
     description = "The ConvNeXt-Tiny feature model (SPEC §6) outside a job: check a weights file, compare with PyTorch.",
-    subcommands = {ModelCommand.Embed.class, ModelCommand.Aggregate.class, ModelCommand.CheckAggregator.class})
+    subcommands = {ModelCommand.Embed.class, ModelCommand.Aggregate.class, ModelCommand.CheckAggregator.class,
+        ModelCommand.CheckGrader.class})
 final class ModelCommand implements Runnable {
 
     @picocli.CommandLine.Spec
@@ -286,6 +287,37 @@ final class ModelCommand implements Runnable {
             out.put("engine", DjlRuntime.describe());
             System.out.println(Json.write(out));
             return r.worst() <= tol ? 0 : 1;
+        }
+    }
+
+    @Command(name = "check-grader", mixinStandardHelpOptions = true,
+        description = {"Compares our PANDA grading model (MILModel) with a PyTorch reference written by",
+            "scripts/python/parity_grade.py (scripts/parity-grade runs both): eval logits on a padded two-scale batch",
+            "and the weights and EMA after two NB11 steps. Prints the largest absolute differences as JSON; exit 1",
+            "when one exceeds --tol (the dead elements, whose true gradient is 0, against 2 x the summed lr)."})
+    static final class CheckGrader implements Callable<Integer> {
+
+        @Option(names = "--reference", required = true, paramLabel = "DIR")
+        Path reference;
+
+        @Option(names = "--tol", defaultValue = "1e-4")
+        double tol;
+
+        @Override
+        public Integer call() throws IOException {
+            org.slidebatch.grade.GradeParity.Result r = org.slidebatch.grade.GradeParity.run(reference);
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("logits", r.logits());
+            out.put("losses", r.loss());
+            out.put("grad_norm", r.gradNorm());
+            out.put("weights_after_2_steps", r.weights());
+            out.put("ema_after_2_steps", r.ema());
+            out.put("dead_weights_after_2_steps", r.deadWeights());
+            out.put("worst", r.worst());
+            out.put("tol", tol);
+            out.put("engine", DjlRuntime.describe());
+            System.out.println(Json.write(out));
+            return r.worst() <= tol && r.deadWeights() <= 2 * r.lrSum() ? 0 : 1;
         }
     }
 }

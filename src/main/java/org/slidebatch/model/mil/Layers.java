@@ -74,13 +74,25 @@ public final class Layers {
     }
 
     static NDArray layer(NDArray x, NamedParams p, String pre, int heads, float dropout, boolean training, NDArray keyMask) {
-        long b = x.getShape().get(0);
-        long t = x.getShape().get(1);
-        long d = x.getShape().get(2);
+        NDArray o = selfAttention(layerNorm(x, p, pre + "norm1"), p, pre + "self_attn", heads, dropout, training, keyMask);
+        NDArray x1 = x.add(dropout(o, dropout, training));
+        NDArray f = linear(dropout(Activation.relu(linear(layerNorm(x1, p, pre + "norm2"), p, pre + "linear1")), dropout, training),
+            p, pre + "linear2");
+        return x1.add(dropout(f, dropout, training));
+    }
+
+    /**
+     * PyTorch's {@code nn.MultiheadAttention(d, heads, dropout, batch_first=True)(h, h, h, key_padding_mask)} named
+     * {@code name} (fused {@code in_proj_weight}/{@code in_proj_bias}, {@code out_proj}); dropout on the attention
+     * weights in training, as PyTorch does.
+     */
+    public static NDArray selfAttention(NDArray h, NamedParams p, String name, int heads, float dropout, boolean training,
+                                        NDArray keyMask) {
+        long b = h.getShape().get(0);
+        long t = h.getShape().get(1);
+        long d = h.getShape().get(2);
         long hd = d / heads;
-        NDArray h = layerNorm(x, p, pre + "norm1");
-        NDArray qkv = Linear.linear(h, p.get(pre + "self_attn.in_proj_weight"), p.get(pre + "self_attn.in_proj_bias"))
-            .singletonOrThrow();
+        NDArray qkv = Linear.linear(h, p.get(name + ".in_proj_weight"), p.get(name + ".in_proj_bias")).singletonOrThrow();
         var parts = qkv.split(3, 2);
         NDArray q = parts.get(0).reshape(b, t, heads, hd).transpose(0, 2, 1, 3).mul(1.0 / Math.sqrt(hd));
         NDArray k = parts.get(1).reshape(b, t, heads, hd).transpose(0, 2, 3, 1);
@@ -88,10 +100,6 @@ public final class Layers {
         NDArray scores = q.matMul(k).add(keyMask);
         NDArray attn = dropout(scores.softmax(-1), dropout, training);
         NDArray ctx = attn.matMul(v).transpose(0, 2, 1, 3).reshape(b, t, d);
-        NDArray o = linear(ctx, p, pre + "self_attn.out_proj");
-        NDArray x1 = x.add(dropout(o, dropout, training));
-        NDArray f = linear(dropout(Activation.relu(linear(layerNorm(x1, p, pre + "norm2"), p, pre + "linear1")), dropout, training),
-            p, pre + "linear2");
-        return x1.add(dropout(f, dropout, training));
+        return linear(ctx, p, name + ".out_proj");
     }
 }

@@ -1,0 +1,116 @@
+package org.slidebatch.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+
+import ai.djl.ndarray.NDManager;
+
+import org.slidebatch.grade.GradeBatch;
+import org.slidebatch.grade.GradeTrainer;
+import org.slidebatch.model.DjlRuntime;
+import org.slidebatch.model.mil.GraderConfig;
+import org.slidebatch.model.mil.MilGrader;
+import org.slidebatch.model.mil.NamedParams;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "grade", mixinStandardHelpOptions = true,
+    description = {"Training speed of the NB11 grading model (11.1 M parameters) against PyTorch's same loop in the",
+        "same run (scripts/python/bench_grade.py; skipped without python3-torch): batches of full slides",
+        "(--t05 + --t20 tokens), forward, NB11 loss, backward, clip, AdamW, EMA; float32 on the CPU. Reports slides/s."})
+final class BenchGradeCommand implements Callable<Integer> {
+
+    @Option(names = "--batch", defaultValue = "24", description = "BATCH_SLIDES (default ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--t05", defaultValue = "1200", description = "tokens at 0.5 µm/px (default ${DEFAULT-VALUE}).")
+    int t05;
+
+    @Option(names = "--t20", defaultValue = "400", description = "tokens at 2.0 µm/px (default ${DEFAULT-VALUE}).")
+    int t20;
+
+    @Option(names = "--warmup", defaultValue = "1")
+    int warmup;
+
+    @Option(names = "--steps", defaultValue = "3")
+    int steps;
+
+    @Override
+    public Integer call() throws Exception {
+        if (batch < 1 || t05 < 1 || t20 < 1 || steps < 1 || warmup < 0) {
+            throw new CliException("need --batch, --t05, --t20, --steps >= 1 and --warmup >= 0", 2);
+        }
+        GraderConfig c = GraderConfig.nb11();
+        int d = c.inputDim();
+        SplittableRandom r = new SplittableRandom(0);
+        float[] x05 = new float[batch * t05 * d];
+        float[] x20 = new float[batch * t20 * d];
+        for (int i = 0; i < x05.length; i++) {
+            x05[i] = (float) (r.nextDouble() * 2 - 1);
+        }
+        for (int i = 0; i < x20.length; i++) {
+            x20[i] = (float) (r.nextDouble() * 2 - 1);
+        }
+        int[] l05 = new int[batch];
+        int[] l20 = new int[batch];
+        int[] y = new int[batch];
+        for (int i = 0; i < batch; i++) {
+            l05[i] = t05;
+            l20[i] = t20;
+            y[i] = i % c.classes();
+        }
+        GradeBatch b = new GradeBatch(batch, d, t05, x05, l05, t20, x20, l20, y);
+        float[] cw = {1, 1, 1, 1, 1, 1};
+        double seconds;
+        double cpu;
+        try (NDManager root = DjlRuntime.engine().newBaseManager();
+             NamedParams p = MilGrader.init(root, c, 0);
+             GradeTrainer t = new GradeTrainer(root, c, p, GradeTrainer.Settings.nb11())) {
+            for (int i = 0; i < warmup; i++) {
+                t.step(b, cw, 3e-4f);
+            }
+            long t0 = System.nanoTime();
+            long c0 = org.slidebatch.batch.HostFacts.processCpuNanos();
+            for (int i = 0; i < steps; i++) {
+                t.step(b, cw, 3e-4f);
+            }
+            seconds = (System.nanoTime() - t0) / 1e9;
+            cpu = (org.slidebatch.batch.HostFacts.processCpuNanos() - c0) / 1e9;
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("batch", batch);
+        out.put("tokens_0p5", t05);
+        out.put("tokens_2p0", t20);
+        out.put("steps", steps);
+        out.put("slidebatch_seconds", seconds);
+        out.put("slidebatch_cpu_seconds", cpu);
+        out.put("slidebatch_slides_per_s", batch * steps / seconds);
+        out.put("engine", DjlRuntime.describe());
+        Path py = Path.of("/usr/bin/python3");
+        Path script = Path.of("scripts/python/bench_grade.py");
+        if (Files.isExecutable(py) && Files.isRegularFile(script)) {
+            Process p = new ProcessBuilder(py.toString(), script.toString(), "" + batch, "" + t05, "" + t20, "" + warmup, "" + steps)
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            String line = new String(p.getInputStream().readAllBytes()).trim();
+            if (p.waitFor(3600, TimeUnit.SECONDS) && p.exitValue() == 0) {
+                Map<?, ?> theirsJson = Json.MAPPER.readValue(line.lines().reduce((a, x) -> x).orElse("{}"), LinkedHashMap.class);
+                out.put("pytorch", theirsJson);
+                double theirs = ((Number) theirsJson.get("slides_per_s")).doubleValue();
+                out.put("ratio_vs_pytorch", batch * steps / seconds / theirs);
+            } else {
+                out.put("pytorch", "failed: " + line);
+            }
+        } else {
+            out.put("pytorch", "skipped: needs " + py + " with torch and " + script + " (run from the repository root)");
+        }
+        out.put("caveat", "shared machine: times are noisy; both loops ran in this command, one after the other");
+        System.out.println(Json.write(out));
+        return 0;
+    }
+}
