@@ -70,8 +70,10 @@ class FeatureJobFunctionalTests {
     @Test
     void featuresForEveryTokenTileWithTheSelfTestInThePassport() throws Exception {
         assertThat(run(tileJob, "roots", cohort.toString(), "qc_policy", "none").getStatus()).isEqualTo(BatchStatus.COMPLETED);
-        JobExecution e = run(featuresJob, "random_weights", "true", "selftest_seconds", "1", "batch", "8");
-        assertThat(e.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        // The gate itself is tested below; here a floor any loaded 2-core machine clears keeps this about the features.
+        JobExecution e = run(featuresJob, "random_weights", "true", "selftest_seconds", "1", "batch", "8",
+            "min_tiles_per_s", "0.05");
+        assertThat(e.getStatus()).as(e.getAllFailureExceptions().toString()).isEqualTo(BatchStatus.COMPLETED);
         var files = results.findFeatureFiles();
         assertThat(files).isNotEmpty();
         var tiles = results.findTileSummaries();

@@ -58,7 +58,7 @@ public final class RepositoryQueries {
 
     /** Runs an update (tests that simulate what a crash leaves behind). */
     public int update(String sql) {
-        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+        try (Connection c = connect(); Statement s = c.createStatement()) {
             return s.executeUpdate(sql);
         } catch (SQLException e) {
             throw new AssertionError("update failed: " + sql, e);
