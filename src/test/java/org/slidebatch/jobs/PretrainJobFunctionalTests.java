@@ -128,8 +128,8 @@ class PretrainJobFunctionalTests {
         assertThat(parquet).isRegularFile();
         byte[] firstEmbedding = Files.readAllBytes(Path.of(rows.get(0).path()));
 
-        // same data and parameters: training resumes at its end (nothing to do), every slide is already embedded
-        JobExecution again = JobLaunches.start(jobOperator, pretrainJob, demo("embed_seed_note", "rerun"));
+        // same data and parameters (a new run.id): training resumes at its end (nothing to do), every slide is already embedded
+        JobExecution again = JobLaunches.start(jobOperator, pretrainJob, demo());
         assertThat(again.getStatus()).isEqualTo(BatchStatus.COMPLETED);
         assertThat(Files.readAllBytes(Path.of(rows.get(0).path()))).isEqualTo(firstEmbedding);
         assertThat(training.findEmbeddings("demo")).extracting(TrainingStore.EmbeddingRow::recordedAt)
