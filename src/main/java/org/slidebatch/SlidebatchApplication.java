@@ -4,6 +4,7 @@ import java.nio.file.Path;
 
 import javax.sql.DataSource;
 
+import org.slidebatch.store.DiagnosticsStore;
 import org.slidebatch.store.PassportStore;
 import org.slidebatch.store.SlideStore;
 import org.slidebatch.store.StageResultStore;
@@ -38,5 +39,10 @@ public class SlidebatchApplication {
     @Bean
     PassportStore passportStore(DataSource dataSource) {
         return new PassportStore(dataSource);
+    }
+
+    @Bean
+    DiagnosticsStore diagnosticsStore(DataSource dataSource) {
+        return new DiagnosticsStore(dataSource);
     }
 }

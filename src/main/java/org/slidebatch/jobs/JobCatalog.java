@@ -21,6 +21,7 @@ public final class JobCatalog {
         PLANNED.put("features", null);
         PLANNED.put("openslidefm", null);
         PLANNED.put("gpfm", null);
+        PLANNED.put("diagnostics", null);
     }
 
     private JobCatalog() {
