@@ -49,7 +49,7 @@ public final class SafeTensors implements AutoCloseable {
             return shapeString(shape);
         }
 
-        static String shapeString(long[] shape) {
+        public static String shapeString(long[] shape) {
             StringBuilder sb = new StringBuilder("(");
             for (int i = 0; i < shape.length; i++) {
                 sb.append(i == 0 ? "" : ", ").append(shape[i]);

@@ -1,0 +1,97 @@
+package org.slidebatch.model.mil;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.Dropout;
+import ai.djl.nn.norm.LayerNorm;
+
+/**
+ * PyTorch's building blocks as NDArray ops, written so that every intermediate lands in the manager of the
+ * left operand (the activations', never the parameters' long-lived manager, STACK-NOTES §3).
+ */
+public final class Layers {
+
+    private Layers() {
+    }
+
+    /** {@code F.linear}: x·Wᵀ + b. */
+    public static NDArray linear(NDArray x, NamedParams p, String name) {
+        return Linear.linear(x, p.get(name + ".weight"), p.get(name + ".bias")).singletonOrThrow();
+    }
+
+    public static NDArray layerNorm(NDArray x, NamedParams p, String name) {
+        NDArray w = p.get(name + ".weight");
+        return LayerNorm.layerNorm(x, new Shape(w.getShape().get(0)), w, p.get(name + ".bias"), AggregatorConfig.LAYER_NORM_EPS)
+            .singletonOrThrow();
+    }
+
+    /** Linear → GELU (exact, erf) → Linear: OpenSlideFM's {@code nn.Sequential} heads ({@code name.0}, {@code name.2}). */
+    public static NDArray mlp(NDArray x, NamedParams p, String name) {
+        return linear(Activation.gelu(linear(x, p, name + ".0")), p, name + ".2");
+    }
+
+    public static NDArray dropout(NDArray x, float rate, boolean training) {
+        if (!training || rate == 0f) {
+            return x;
+        }
+        return Dropout.dropout(x, rate, true).singletonOrThrow();
+    }
+
+    /**
+     * Additive key-padding mask (B,1,1,T): −∞ at padded keys, 0 elsewhere (PyTorch's {@code src_key_padding_mask}).
+     * Also the (B,T,1) pooling mask with {@code forPooling}.
+     */
+    public static NDArray paddingMask(NDManager m, boolean[] pad, int batch, int tokens, boolean forPooling) {
+        float[] v = new float[batch * tokens];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = pad[i] ? Float.NEGATIVE_INFINITY : 0f;
+        }
+        return m.create(v, forPooling ? new Shape(batch, tokens, 1) : new Shape(batch, 1, 1, tokens));
+    }
+
+    /**
+     * A stack of PyTorch {@code TransformerEncoderLayer(batch_first=True, norm_first=True, activation=relu)} layers
+     * named {@code prefix + i + "."}: {@code x = x + drop(attn(LN1(x)))}, {@code x = x + drop(W2·drop(relu(W1·LN2(x))))}.
+     * Each layer's intermediates live in a sub-manager closed after the layer (autograd keeps what backward needs):
+     * DJL otherwise holds every activation until the step ends (STACK-NOTES §14).
+     */
+    public static NDArray encoder(NDArray x, NamedParams p, String prefix, int layers, int heads, float dropout,
+                                  boolean training, NDArray keyMask) {
+        NDManager outer = x.getManager();
+        NDArray cur = x;
+        for (int i = 0; i < layers; i++) {
+            try (NDManager lm = outer.newSubManager()) {
+                cur.tempAttach(lm);
+                NDArray out = layer(cur, p, prefix + i + ".", heads, dropout, training, keyMask);
+                out.attach(outer);
+                cur = out;
+            }
+        }
+        return cur;
+    }
+
+    static NDArray layer(NDArray x, NamedParams p, String pre, int heads, float dropout, boolean training, NDArray keyMask) {
+        long b = x.getShape().get(0);
+        long t = x.getShape().get(1);
+        long d = x.getShape().get(2);
+        long hd = d / heads;
+        NDArray h = layerNorm(x, p, pre + "norm1");
+        NDArray qkv = Linear.linear(h, p.get(pre + "self_attn.in_proj_weight"), p.get(pre + "self_attn.in_proj_bias"))
+            .singletonOrThrow();
+        var parts = qkv.split(3, 2);
+        NDArray q = parts.get(0).reshape(b, t, heads, hd).transpose(0, 2, 1, 3).mul(1.0 / Math.sqrt(hd));
+        NDArray k = parts.get(1).reshape(b, t, heads, hd).transpose(0, 2, 3, 1);
+        NDArray v = parts.get(2).reshape(b, t, heads, hd).transpose(0, 2, 1, 3);
+        NDArray scores = q.matMul(k).add(keyMask);
+        NDArray attn = dropout(scores.softmax(-1), dropout, training);
+        NDArray ctx = attn.matMul(v).transpose(0, 2, 1, 3).reshape(b, t, d);
+        NDArray o = linear(ctx, p, pre + "self_attn.out_proj");
+        NDArray x1 = x.add(dropout(o, dropout, training));
+        NDArray f = linear(dropout(Activation.relu(linear(layerNorm(x1, p, pre + "norm2"), p, pre + "linear1")), dropout, training),
+            p, pre + "linear2");
+        return x1.add(dropout(f, dropout, training));
+    }
+}
