@@ -94,6 +94,18 @@ public final class TrainableBackbone implements AutoCloseable {
         return out;
     }
 
+    /** Overwrites every weight in place from tensors keyed {@code prefix + timm name} (a resumed run keeps its arrays). */
+    public void assign(Map<String, SafeTensors.Tensor> tensors, String prefix, String source) {
+        for (Map.Entry<String, Parameter> e : net.parameters().entrySet()) {
+            NDArray a = e.getValue().getArray();
+            SafeTensors.Tensor t = tensors.get(prefix + e.getKey());
+            if (t == null || t.data().length != a.size()) {
+                throw new WeightsException(source + ": " + (t == null ? "missing " : "wrong size of ") + prefix + e.getKey());
+            }
+            a.set(java.nio.FloatBuffer.wrap(t.data()));
+        }
+    }
+
     /** The accumulated gradients as float32 tensors by timm name (zeros where a parameter got none). */
     public Map<String, SafeTensors.Tensor> gradients() {
         Map<String, SafeTensors.Tensor> out = new LinkedHashMap<>();
