@@ -97,7 +97,8 @@ def main():
     save_safetensors(os.path.join(out, "ref_teacher_after.safetensors"), teacher.state_dict())
     save_safetensors(os.path.join(out, "ref_decoder_after.safetensors"), decoder.state_dict())
     with open(os.path.join(out, "ref_step.json"), "w") as f:
-        json.dump({"lrs": LRS, "weight_decay": WEIGHT_DECAY, "ema_tau": EMA_TAU, "lambda_mfr": LAMBDA_MFR,
+        json.dump({"d_model": d, "n_heads": heads, "n_layers": layers, "d_dec": dd, "dec_heads": dh, "dec_layers": dl,
+                   "lrs": LRS, "weight_decay": WEIGHT_DECAY, "ema_tau": EMA_TAU, "lambda_mfr": LAMBDA_MFR,
                    "losses": losses, "torch": torch.__version__}, f)
 
 

@@ -22,7 +22,8 @@ import picocli.CommandLine.Option;
 /** {@code slidebatch model …}: the ConvNeXt-Tiny feature model on its own (SPEC §6, §9). */
 @Command(name = "model", mixinStandardHelpOptions = true,
     description = "The ConvNeXt-Tiny feature model (SPEC §6) outside a job: check a weights file, compare with PyTorch.",
-    subcommands = {ModelCommand.Embed.class, ModelCommand.Grad.class})
+    subcommands = {ModelCommand.Embed.class, ModelCommand.Aggregate.class, ModelCommand.CheckAggregator.class,
+        ModelCommand.Grad.class})
 final class ModelCommand implements Runnable {
 
     @picocli.CommandLine.Spec
@@ -30,7 +31,7 @@ final class ModelCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "missing subcommand: embed or grad");
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "missing subcommand: embed, aggregate or grad");
     }
 
     /** The weights the options name: a file, or random weights only with the explicit flag. */
@@ -234,6 +235,106 @@ final class ModelCommand implements Runnable {
             } catch (NoSuchFileException e) {
                 throw new CliException("file not found: " + e.getMessage());
             }
+        }
+    }
+
+    @Command(name = "aggregate", mixinStandardHelpOptions = true,
+        description = {"One slide's tokens (T×768 float32 .npy, 0.5 µm tokens first) and positions (T×3: cx_mm, cy_mm,",
+            "scale_um) → its embedding (768 float32 .npy): the aggregator's g_proj in eval mode, no padding.",
+            "Weights: an OpenSlideFM student state dict (safetensors, PyTorch names), e.g. the pretrain step's",
+            "student_final.safetensors."})
+    static final class Aggregate implements Callable<Integer> {
+
+        @Option(names = "--weights", required = true, paramLabel = "STUDENT.safetensors")
+        Path weights;
+
+        @Option(names = "--features", required = true, paramLabel = "FEATS.npy")
+        Path features;
+
+        @Option(names = "--positions", required = true, paramLabel = "POS.npy")
+        Path positions;
+
+        @Option(names = "--output", required = true, paramLabel = "EMB.npy")
+        Path output;
+
+        @Option(names = "--heads", defaultValue = "8", description = "Attention heads (not stored in the weights; default ${DEFAULT-VALUE}).")
+        int heads;
+
+        @Override
+        public Integer call() throws IOException {
+            if (heads < 1) {
+                throw new CliException("--heads must be at least 1", 2);
+            }
+            long[] fs = shape(features);
+            long[] ps = shape(positions);
+            if (fs.length != 2 || fs[0] < 1) {
+                throw new CliException(features + " has shape " + java.util.Arrays.toString(fs) + "; expected T×768 (T ≥ 1)");
+            }
+            if (ps.length != 2 || ps[1] != 3 || ps[0] != fs[0]) {
+                throw new CliException(positions + " has shape " + java.util.Arrays.toString(ps) + "; expected " + fs[0]
+                    + "×3 (cx_mm, cy_mm, scale_um per token)");
+            }
+            try (org.slidebatch.model.mil.SlideEmbedder emb = org.slidebatch.model.mil.SlideEmbedder.open(weights, heads)) {
+                if (fs[1] != emb.config().dModel()) {
+                    throw new CliException(features + " has " + fs[1] + " columns; the aggregator takes " + emb.config().dModel());
+                }
+                int t = Math.toIntExact(fs[0]);
+                long start = System.nanoTime();
+                float[] e = emb.embed(Npy.read(features), Npy.read(positions), t);
+                double seconds = (System.nanoTime() - start) / 1e9;
+                Npy.writeFloat32(output, e, e.length);
+                double norm = 0;
+                for (float v : e) {
+                    norm += (double) v * v;
+                }
+                System.out.println(String.format(Locale.ROOT, "aggregate: %d tokens → %s (%d float32, norm %.4f), weights %s "
+                    + "(sha256 %s…, %d layers, %d heads), %s: %.2f s", t, output, e.length, Math.sqrt(norm), weights,
+                    emb.sha256().substring(0, 12), emb.config().layers(), heads, DjlRuntime.describe(), seconds));
+                return 0;
+            } catch (WeightsException e) {
+                throw new CliException(e.getMessage(), 1);
+            }
+        }
+
+        private static long[] shape(Path p) {
+            try {
+                return Npy.readHeader(p).shape();
+            } catch (NoSuchFileException e) {
+                throw new CliException("input not found: " + p.toAbsolutePath());
+            } catch (IOException e) {
+                throw new CliException("cannot read " + p + ": " + e.getMessage());
+            }
+        }
+    }
+
+    @Command(name = "check-aggregator", mixinStandardHelpOptions = true,
+        description = {"Compares our aggregator with a PyTorch reference written by scripts/python/parity_aggregator.py",
+            "(scripts/parity-aggregator runs both): eval outputs on a padded batch and the weights after two",
+            "phase-1 steps. Prints the largest absolute differences as JSON; exit 1 when one exceeds --tol."})
+    static final class CheckAggregator implements Callable<Integer> {
+
+        @Option(names = "--reference", required = true, paramLabel = "DIR")
+        Path reference;
+
+        @Option(names = "--tol", defaultValue = "1e-4")
+        double tol;
+
+        @Override
+        public Integer call() throws IOException {
+            org.slidebatch.pretrain.AggregatorParity.Result r = org.slidebatch.pretrain.AggregatorParity.run(reference);
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("g_proj", r.gProj());
+            out.put("g_pred", r.gPred());
+            out.put("tokens", r.tokens());
+            out.put("losses", r.loss());
+            out.put("student_after_2_steps", r.student());
+            out.put("teacher_after_2_steps", r.teacher());
+            out.put("decoder_after_2_steps", r.decoder());
+            out.put("worst", r.worst());
+            out.put("tol", tol);
+            out.put("engine", DjlRuntime.describe());
+            System.out.println(Json.write(out));
+            return r.worst() <= tol ? 0 : 1;
         }
     }
 }

@@ -271,7 +271,7 @@ public final class SafeTensors implements AutoCloseable {
         JsonObject header = new JsonObject();
         if (metadata != null && !metadata.isEmpty()) {
             JsonObject m = new JsonObject();
-            metadata.forEach(m::addProperty);
+            new java.util.TreeMap<>(metadata).forEach(m::addProperty);   // sorted: same tensors, same bytes
             header.add("__metadata__", m);
         }
         long offset = 0;

@@ -41,6 +41,14 @@ public final class AggregatorParity {
     private AggregatorParity() {
     }
 
+    /** With the dimensions the reference wrote into ref_step.json. */
+    public static Result run(Path dir) throws IOException {
+        JsonObject ref = JsonParser.parseString(Files.readString(dir.resolve("ref_step.json"))).getAsJsonObject();
+        return run(dir, new AggregatorConfig(ref.get("d_model").getAsInt(), ref.get("n_heads").getAsInt(),
+            ref.get("n_layers").getAsInt(), 4, 0f, ref.get("d_dec").getAsInt(), ref.get("dec_heads").getAsInt(),
+            ref.get("dec_layers").getAsInt()));
+    }
+
     public static Result run(Path dir, AggregatorConfig config) throws IOException {
         DjlRuntime.engine();
         Npy.Header fh = Npy.readHeader(dir.resolve("features.npy"));
