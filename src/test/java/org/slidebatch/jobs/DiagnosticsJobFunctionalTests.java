@@ -106,16 +106,17 @@ class DiagnosticsJobFunctionalTests {
         assertThat(store.findGates(stepId)).extracting(DiagnosticsStore.GateRow::status)
             .containsExactly("PASS", "WARN", "PASS", "PASS"); // G1, G2 (no log yet), G3, G4
 
-        // A training log (as the pretrain step records it) attached to that step execution: loss 3.0 falling to 0.6.
+        // A training log (as the pretrain step records it, V20's columns) attached to that step execution: loss 3.0
+        // falling to 0.6. The table is the pretrain step's; created here only where that migration is not present.
         JdbcClient jdbc = JdbcClient.create(dataSource);
         jdbc.sql("""
-                CREATE TABLE IF NOT EXISTS training_log (step_execution_id BIGINT NOT NULL, phase INTEGER NOT NULL,
+                CREATE TABLE IF NOT EXISTS training_log (step_execution_id BIGINT NOT NULL, run_tag VARCHAR(200) NOT NULL, phase INTEGER NOT NULL,
                   epoch INTEGER NOT NULL, step BIGINT NOT NULL, lr DOUBLE PRECISION, loss DOUBLE PRECISION,
                   loss_byol DOUBLE PRECISION, loss_mfr DOUBLE PRECISION, tokens_per_s DOUBLE PRECISION,
                   seconds DOUBLE PRECISION, recorded_at TIMESTAMP NOT NULL)""").update();
         for (int i = 0; i < 30; i++) {
-            jdbc.sql("INSERT INTO training_log (step_execution_id, phase, epoch, step, lr, loss, recorded_at) VALUES (?,?,?,?,?,?,?)")
-                .params(stepId, i < 20 ? 1 : 2, 1, (i + 1) * 10L, 1e-4, 3.0 - i * 0.08,
+            jdbc.sql("INSERT INTO training_log (step_execution_id, run_tag, phase, epoch, step, lr, loss, recorded_at) VALUES (?,?,?,?,?,?,?,?)")
+                .params(stepId, "run", i < 20 ? 1 : 2, 1, (i + 1) * 10L, 1e-4, 3.0 - i * 0.08,
                     Timestamp.from(Instant.parse("2026-11-29T10:00:00Z").plusSeconds(i))).update();
         }
         JobExecution second = run("reference_weights", ref, "coverage_pass", "2", "coverage_warn", "1", "fail_on", "warn");
