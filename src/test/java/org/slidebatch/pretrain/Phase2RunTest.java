@@ -127,6 +127,8 @@ class Phase2RunTest {
         var after = WeightsLoader.loadSafeTensors(straight.backboneFile(), FeatureHead.TORCHVISION_GAP).tensors();
         BackboneCheck g4 = BackboneCheck.compare(straight.backboneFile(), after, "the starting backbone", start.backbone());
         assertThat(g4.verdict()).as(g4.toString()).isEqualTo(BackboneCheck.TRAINED);
+        assertThat(BackboneCheck.compare(straight.backboneFile(), start.backbone(), "itself", start.backbone()).verdict())
+            .isEqualTo(BackboneCheck.LIKELY_FROZEN);
 
         // a checkpoint of other slides is refused, naming the file
         assertThatThrownBy(() -> run(b, List.of("s-a", "s-b"), start, -1, new ArrayList<>()))
