@@ -37,6 +37,11 @@ public class SlidebatchApplication {
     }
 
     @Bean
+    org.slidebatch.store.TrainingStore trainingStore(DataSource dataSource) {
+        return new org.slidebatch.store.TrainingStore(dataSource);
+    }
+
+    @Bean
     PassportStore passportStore(DataSource dataSource) {
         return new PassportStore(dataSource);
     }

@@ -14,7 +14,8 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * Job {@code features}: [manifest] → features.selftest → features (on the workspace's token tiles), and the chains:
- * {@code openslidefm} = [manifest] → qc → qc.export → tile → tile.export → features.selftest → features;
+ * {@code openslidefm} = [manifest] → qc → qc.export → tile → tile.export → features.selftest → features → pretrain →
+ * embed → embed.export;
  * {@code gpfm} = [manifest] → segment → grid (GPFM's patch recipe; its pretraining consumer is wave 2).
  */
 @Configuration(proxyBeanMethods = false)
@@ -35,13 +36,15 @@ public class FeatureJobConfiguration {
                        @Qualifier("manifestExportStep") Step export, @Qualifier("qcStep") Step qc,
                        @Qualifier("qcExportStep") Step qcExport, @Qualifier("tileStep") Step tile,
                        @Qualifier("tileExportStep") Step tileExport, @Qualifier("featuresSelftestStep") Step selftest,
-                       @Qualifier("featuresStep") Step features) {
+                       @Qualifier("featuresStep") Step features, @Qualifier("pretrainStep") Step pretrain,
+                       @Qualifier("embedStep") Step embed, @Qualifier("embedExportStep") Step embedExport) {
         return StageJobFlow.build("openslidefm", repo, passports, StageJobFlow.validator(p -> {
             QcStepConfiguration.thresholds(p);
             QcStepConfiguration.penRules(p);
             TileStepConfiguration.validate(p);
             FeatureParameters.from(p, false);
-        }), scan, record, export, qc, qcExport, tile, tileExport, selftest, features);
+            PretrainJobConfiguration.validate(p);
+        }), scan, record, export, qc, qcExport, tile, tileExport, selftest, features, pretrain, embed, embedExport);
     }
 
     @Bean

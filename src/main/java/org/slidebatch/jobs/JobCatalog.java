@@ -22,6 +22,7 @@ public final class JobCatalog {
         PLANNED.put("openslidefm", null);
         PLANNED.put("gpfm", null);
         PLANNED.put("diagnostics", null);
+        PLANNED.put("pretrain", null);
     }
 
     private JobCatalog() {

@@ -49,6 +49,16 @@ public final class DjlRuntime {
         return engine;
     }
 
+    /**
+     * Turns libtorch's gradient recording off on the calling thread. Grad mode is thread-local and on by default in a
+     * new thread; DJL switches it off only on the thread that started the engine, so code that updates parameters in
+     * place or runs inference on another thread (a partition, a tasklet) must call this first.
+     */
+    public static void gradOff() {
+        engine();
+        JniUtils.setGradMode(false);
+    }
+
     /** Sets PyTorch's intra-op thread count ({@code torch.set_num_threads}); process-wide. */
     public static synchronized void setIntraOpThreads(int threads) {
         if (threads < 1) {

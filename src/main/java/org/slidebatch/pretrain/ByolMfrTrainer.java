@@ -88,6 +88,7 @@ public final class ByolMfrTrainer implements AutoCloseable {
 
     /** Forward, backward, AdamW at {@code lr}, EMA. */
     public StepLosses step(Phase1Batch b, float lr) {
+        org.slidebatch.model.DjlRuntime.gradOff();   // the teacher's forward records nothing, whatever thread this is
         StepLosses losses;
         try (NDManager sm = root.newSubManager()) {
             Shape tokShape = new Shape(b.batch(), b.tokens(), b.dim());

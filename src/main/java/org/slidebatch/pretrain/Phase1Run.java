@@ -48,7 +48,8 @@ public final class Phase1Run {
 
     /** Progress callbacks (console, database, logs); called on the training thread. */
     public interface Listener {
-        default void resumed(Path checkpoint, long step) {
+        /** Before the first step of this run: {@code checkpoint} is null for a fresh start. */
+        default void started(Path checkpoint, long step) {
         }
 
         void step(StepRecord record);
@@ -87,6 +88,10 @@ public final class Phase1Run {
 
     /** SHA-256 of the slide list and the parameters that change the weights: a checkpoint of other data is refused. */
     public String identity() {
+        return identity(params, slides);
+    }
+
+    public static String identity(PretrainParameters params, List<String> slides) {
         StringBuilder sb = new StringBuilder();
         slides.forEach(s -> sb.append(s).append('\n'));
         params.trainingIdentity().forEach((k, v) -> sb.append(k).append('=').append(v).append('\n'));
@@ -155,8 +160,8 @@ public final class Phase1Run {
                     epoch = (int) ck.requireLong("epoch");
                     batchInEpoch = ck.requireLong("batch_in_epoch");
                     lastCheckpoint = resume.get();
-                    listener.resumed(resume.get(), step);
                 }
+                listener.started(lastCheckpoint, step);
                 long stepsAtStart = step;
                 double lastLoss = Double.NaN;
                 long tokens = 0;
@@ -172,11 +177,18 @@ public final class Phase1Run {
                         List<String> skipped = new ArrayList<>();
                         for (int i = (int) batchInEpoch * b; i < Math.min(slides.size(), (batchInEpoch + 1) * b); i++) {
                             String id = slides.get(order[i]);
+                            SlideTokens st;
                             try {
-                                batch.add(store.load(id, params.tokenBudget05(), params.tokenBudget20(), r));
+                                st = store.load(id, params.tokenBudget05(), params.tokenBudget20(), r);
                             } catch (IOException | RuntimeException e) {
                                 skipped.add(id + ": " + e.getMessage());
+                                continue;
                             }
+                            if (st.dim() != params.model().dModel()) {
+                                throw new IllegalArgumentException("pretrain: the features of " + id + " have " + st.dim()
+                                    + " columns but d_model=" + params.model().dModel() + " (tokens enter the aggregator as they are)");
+                            }
+                            batch.add(st);
                         }
                         double lr = schedule.lr(t);
                         ByolMfrTrainer.StepLosses losses = null;

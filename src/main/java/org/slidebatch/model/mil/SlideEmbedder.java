@@ -88,6 +88,7 @@ public final class SlideEmbedder implements AutoCloseable {
             throw new IllegalArgumentException("expected " + tokens + "×" + d + " features and " + tokens + "×3 positions, got "
                 + features.length + " and " + positions.length + " values");
         }
+        DjlRuntime.gradOff();
         try (NDManager sm = manager.newSubManager()) {
             boolean[] pad = new boolean[tokens];
             return MilTransformer.embed(config, params, sm.create(features, new Shape(1, tokens, d)),

@@ -54,6 +54,7 @@ public final class AdamW implements AutoCloseable {
 
     /** One update with learning rate {@code lr}, then the gradients are zeroed. */
     public void update(float lr) {
+        org.slidebatch.model.DjlRuntime.gradOff();
         step++;
         double bc1 = 1 - Math.pow(BETA1, step);
         double bc2Sqrt = Math.sqrt(1 - Math.pow(BETA2, step));

@@ -14,6 +14,7 @@ public final class Ema {
     }
 
     public static void update(Map<String, NDArray> teacher, Map<String, NDArray> student, float tau) {
+        org.slidebatch.model.DjlRuntime.gradOff();
         for (Map.Entry<String, NDArray> e : teacher.entrySet()) {
             NDArray s = student.get(e.getKey());
             if (s == null) {

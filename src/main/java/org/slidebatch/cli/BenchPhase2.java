@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
 import org.slidebatch.model.DjlRuntime;
@@ -14,48 +13,37 @@ import org.slidebatch.model.mil.AggregatorConfig;
 import org.slidebatch.pretrain.Phase2Bench;
 import org.slidebatch.workspace.AtomicFiles;
 
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
-@Command(name = "pretrain", mixinStandardHelpOptions = true,
-    description = {"Pretraining speed (SPEC §10). --phase 2: one OpenSlideFM phase-2 update — --tiles raw tiles",
-        "(96) of --size px (224) forward and backward through the ConvNeXt-Tiny student backbone, the EMA backbone",
-        "teacher, the aggregator and decoder, two AdamW groups, both EMAs — as tiles/s, after one untimed warm-up",
-        "update; then the same update in PyTorch (Debian python3-torch, torchvision) in the same run, as a ratio.",
-        "Random weights and tiles (the cost does not depend on the values). The machine may be shared: numbers are noisy."})
-final class BenchPhase2Command implements Callable<Integer> {
+/**
+ * {@code bench pretrain --phase 2}: one OpenSlideFM phase-2 update — {@code tiles} raw tiles (96) of {@code size} px
+ * (224) forward and backward through the ConvNeXt-Tiny student backbone, the EMA backbone teacher, the aggregator and
+ * decoder, two AdamW groups, both EMAs — as tiles/s after one untimed warm-up update; then the same update in PyTorch
+ * (Debian python3-torch, torchvision) in the same run, as a ratio. Random weights and tiles (the cost does not depend
+ * on the values).
+ */
+final class BenchPhase2 {
 
     static final String PYTHON = "/usr/bin/python3";
 
-    @Option(names = "--phase", required = true, description = "2 (phase 1's bench belongs to the aggregator's pretraining).")
-    int phase;
+    private final int tiles;
+    private final int size;
+    private final int steps;
+    private final int layers;
+    private final int threads;
+    private final boolean noPeer;
+    private final Path json;
 
-    @Option(names = "--tiles", defaultValue = "96", description = "Tiles per update (default ${DEFAULT-VALUE}).")
-    int tiles;
+    BenchPhase2(int tiles, int size, int steps, int layers, int threads, boolean noPeer, Path json) {
+        this.tiles = tiles;
+        this.size = size;
+        this.steps = steps;
+        this.layers = layers;
+        this.threads = threads;
+        this.noPeer = noPeer;
+        this.json = json;
+    }
 
-    @Option(names = "--size", defaultValue = "224", description = "Tile side in px (default ${DEFAULT-VALUE}).")
-    int size;
-
-    @Option(names = "--steps", defaultValue = "1", description = "Timed updates (default ${DEFAULT-VALUE}).")
-    int steps;
-
-    @Option(names = "--layers", defaultValue = "6", description = "Aggregator layers (default ${DEFAULT-VALUE}, OpenSlideFM's).")
-    int layers;
-
-    @Option(names = "--threads", defaultValue = "0", description = "Intra-op threads for both (default: all cores).")
-    int threads;
-
-    @Option(names = "--no-peer", description = "Skip the PyTorch peer.")
-    boolean noPeer;
-
-    @Option(names = "--json", paramLabel = "OUT.json")
-    Path json;
-
-    @Override
-    public Integer call() throws Exception {
-        if (phase != 2) {
-            throw new CliException("bench pretrain --phase " + phase + ": only --phase 2 is measured here", 2);
-        }
+    Integer call() throws Exception {
         if (tiles < 1 || steps < 1 || size < 32 || layers < 1) {
             throw new CliException("--tiles, --steps and --layers must be positive and --size at least 32", 2);
         }

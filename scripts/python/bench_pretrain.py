@@ -1,0 +1,67 @@
+"""PyTorch peer of `slidebatch bench pretrain`: one OpenSlideFM phase-1 step (two views, teacher on both, student on
+both, BYOL both ways + 0.5·MFR, AdamW, EMA), fp32 on CPU, on random tokens; best steps/s over torch.set_num_threads
+1 and 2 (Debian's torch starts with one thread, STACK-NOTES §13). Prints one JSON object.
+
+usage: bench_pretrain.py TOKENS BATCH STEPS THREADS[,THREADS…] [D HEADS LAYERS DEC_D DEC_HEADS DEC_LAYERS]
+"""
+import copy
+import json
+import os
+import resource
+import sys
+import time
+
+import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from osfm_reference import MFRDecoder, MILTransformer, ema_update, phase1_loss  # noqa: E402
+
+
+def main():
+    tokens, batch, steps = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+    threads = [int(t) for t in sys.argv[4].split(",")]
+    d, heads, layers, dd, dh, dl = (int(x) for x in sys.argv[5:11]) if len(sys.argv) > 5 else (768, 8, 6, 384, 4, 2)
+    torch.manual_seed(0)
+    student = MILTransformer(d, heads, layers, 4, 0.1).train()
+    teacher = copy.deepcopy(student)
+    for p in teacher.parameters():
+        p.requires_grad_(False)
+    decoder = MFRDecoder(d, dd, dl, dh, 0.1).train()
+    opt = torch.optim.AdamW(list(student.parameters()) + list(decoder.parameters()), lr=1.5e-4, weight_decay=1e-4)
+    feats = torch.randn(batch, tokens, d)
+    mm = torch.rand(batch, tokens, 2) * 20
+    scale = torch.full((batch, tokens, 1), 0.5)
+    pad = torch.zeros(batch, tokens, dtype=torch.bool)
+    masked = torch.zeros(batch, tokens, dtype=torch.bool)
+    mcount = max(1, round(0.25 * tokens))
+    for b in range(batch):
+        masked[b, torch.randperm(tokens)[:mcount]] = True
+
+    def view():
+        v = feats * (torch.rand_like(feats) >= 0.1) + 0.02 * torch.randn_like(feats)
+        return v * (~masked).unsqueeze(-1)
+
+    def step():
+        loss, _, _ = phase1_loss(student, teacher, decoder, view(), view(), mm, scale, pad, masked, 0.5)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+        ema_update(teacher, student, 0.996)
+        return float(loss)
+
+    runs = []
+    for t in threads:
+        torch.set_num_threads(t)
+        step()  # warm-up
+        start = time.perf_counter()
+        for _ in range(steps):
+            step()
+        sec = time.perf_counter() - start
+        runs.append({"threads": t, "seconds": sec, "steps_per_s": steps / sec, "tokens_per_s": steps * batch * tokens / sec})
+    best = max(runs, key=lambda r: r["steps_per_s"])
+    print(json.dumps({"framework": "pytorch", "torch": torch.__version__, "runs": runs, "best": best,
+                      "peak_rss_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}))
+
+
+if __name__ == "__main__":
+    main()

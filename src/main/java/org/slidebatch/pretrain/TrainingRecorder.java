@@ -1,0 +1,144 @@
+package org.slidebatch.pretrain;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Consumer;
+
+import org.slidebatch.store.TrainingStore;
+
+/**
+ * The training record of a phase-1 run: every {@code log_every_steps} (and the last step) a row in the database
+ * ({@code training_log}), in {@code train_log.csv} and in {@code train_log.jsonl} beside the checkpoints; console
+ * progress (step/total, loss, tokens/s, ETA) at most once a second. On resume, rows past the resumed step (written
+ * before a crash) are dropped from all three, so the record matches an uninterrupted run's steps.
+ */
+public final class TrainingRecorder implements Phase1Run.Listener {
+
+    static final String CSV_HEADER = "ts,phase,epoch,step,lr,loss,loss_byol,loss_mfr,tokens_per_s,seconds";
+
+    private final TrainingStore store;
+    private final long stepExecutionId;
+    private final String runTag;
+    private final Path csv;
+    private final Path jsonl;
+    private final int logEvery;
+    private final PrintStream console;
+    private final Consumer<Phase1Run.StepRecord> progress;
+    private final Consumer<Path> checkpoints;
+    private long lastPrint;
+    private long startNanos = System.nanoTime();
+    private long stepsThisRun;
+
+    public TrainingRecorder(TrainingStore store, long stepExecutionId, String runTag, Path dir, int logEvery,
+                            PrintStream console, Consumer<Phase1Run.StepRecord> progress, Consumer<Path> checkpoints) {
+        this.store = store;
+        this.stepExecutionId = stepExecutionId;
+        this.runTag = runTag;
+        this.csv = dir.resolve("train_log.csv");
+        this.jsonl = dir.resolve("train_log.jsonl");
+        this.logEvery = logEvery;
+        this.console = console;
+        this.progress = progress;
+        this.checkpoints = checkpoints;
+    }
+
+    /** A fresh run (step 0) or a resumed one: rows past {@code step} are dropped. */
+    @Override
+    public void started(Path checkpoint, long step) {
+        store.deleteLogAfter(runTag, 1, step);
+        truncate(csv, step, true);
+        truncate(jsonl, step, false);
+        if (checkpoint != null) {
+            console.printf(Locale.ROOT, "[pretrain] resuming from %s (step %d)%n", checkpoint.getFileName(), step);
+        }
+    }
+
+    @Override
+    public void step(Phase1Run.StepRecord r) {
+        stepsThisRun++;
+        if (!r.skipped().isEmpty()) {
+            console.println("[pretrain] step " + r.step() + ": skipped " + String.join("; ", r.skipped()));
+        }
+        progress.accept(r);
+        boolean logged = r.losses() != null && (r.step() % logEvery == 0 || r.step() == r.totalSteps());
+        if (logged) {
+            Instant now = Instant.now();
+            store.saveLog(new TrainingStore.LogRow(stepExecutionId, runTag, 1, r.epoch(), r.step(), r.lr(), r.losses().loss(),
+                r.losses().byol(), r.losses().mfr(), r.tokensPerSecond(), r.seconds(), now));
+            append(csv, String.format(Locale.ROOT, "%s,1,%d,%d,%.9g,%.9g,%.9g,%.9g,%.3f,%.4f", now, r.epoch(), r.step(), r.lr(),
+                r.losses().loss(), r.losses().byol(), r.losses().mfr(), r.tokensPerSecond(), r.seconds()), CSV_HEADER);
+            append(jsonl, String.format(Locale.ROOT, "{\"phase\":1,\"epoch\":%d,\"step\":%d,\"lr\":%.9g,\"loss\":%.9g,"
+                + "\"loss_byol\":%.9g,\"loss_mfr\":%.9g,\"tps\":%.3f,\"seconds\":%.4f,\"ts\":\"%s\"}", r.epoch(), r.step(), r.lr(),
+                r.losses().loss(), r.losses().byol(), r.losses().mfr(), r.tokensPerSecond(), r.seconds(), now), null);
+        }
+        long now = System.nanoTime();
+        if (logged || now - lastPrint > 1_000_000_000L || r.step() == r.totalSteps()) {
+            lastPrint = now;
+            double elapsed = (now - startNanos) / 1e9;
+            double rate = elapsed > 0 ? stepsThisRun / elapsed : 0;
+            long eta = rate > 0 ? Math.round((r.totalSteps() - r.step()) / rate) : -1;
+            console.printf(Locale.ROOT, "[pretrain] %d/%d steps (epoch %d), loss %s, lr %.3g, %.0f tokens/s, ETA %s%n",
+                r.step(), r.totalSteps(), r.epoch(), r.losses() == null ? "-" : String.format(Locale.ROOT, "%.4f", r.losses().loss()),
+                r.lr(), r.tokensPerSecond(), eta < 0 ? "?" : eta + " s");
+        }
+    }
+
+    @Override
+    public void checkpoint(Path file, long step) {
+        checkpoints.accept(file);
+    }
+
+    private static void append(Path file, String line, String header) {
+        try {
+            Files.createDirectories(file.getParent());
+            if (header != null && !Files.exists(file)) {
+                Files.writeString(file, header + "\n", StandardCharsets.UTF_8);
+            }
+            Files.writeString(file, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot append to " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Keeps the header and the rows with step ≤ {@code step} (rewritten atomically). */
+    private static void truncate(Path file, long step, boolean csv) {
+        if (!Files.exists(file)) {
+            return;
+        }
+        try {
+            List<String> keep = new ArrayList<>();
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                long s = csv ? csvStep(line) : jsonStep(line);
+                if (s < 0 ? csv && line.startsWith("ts,") : s <= step) {
+                    keep.add(line);
+                }
+            }
+            org.slidebatch.workspace.AtomicFiles.writeString(file, keep.isEmpty() ? "" : String.join("\n", keep) + "\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot rewrite " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static long csvStep(String line) {
+        String[] f = line.split(",");
+        try {
+            return f.length > 3 ? Long.parseLong(f[3]) : -1;
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private static long jsonStep(String line) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"step\":(\\d+)").matcher(line);
+        return m.find() ? Long.parseLong(m.group(1)) : -1;
+    }
+}

@@ -1,0 +1,72 @@
+package org.slidebatch.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slidebatch.slide.OpenSlideReader;
+import org.slidebatch.support.CliProcess;
+import org.slidebatch.support.CrashRestart;
+import org.slidebatch.support.TestCohorts;
+
+/**
+ * The OpenSlideFM chain with the demo pretraining config, killed with SIGKILL in the middle of phase 1, then
+ * restarted: the final student weights, the last checkpoint (weights, teacher, decoder, AdamW moments, counters) and
+ * every slide embedding are byte-identical to an uninterrupted run's.
+ */
+class PretrainCrashRestartTests {
+
+    static final int SLIDES = 6;
+    static final Duration LONG = Duration.ofMinutes(8);
+
+    @TempDir
+    static Path tmp;
+    static Path cohort;
+
+    @BeforeAll
+    static void cohort() throws Exception {
+        assumeTrue(OpenSlideReader.isAvailable(), "libopenslide0 is not installed (scripts/setup installs it)");
+        cohort = TestCohorts.small(tmp.resolve("cohort"), SLIDES, 29);
+    }
+
+    static String[] run(Path ws) {
+        return new String[] {"--workspace", ws.toString(), "run", "openslidefm", "--config", "jobs-config/pretrain-demo.properties",
+            "--param", "roots=" + cohort, "--param", "random_weights=true", "--param", "selftest=off", "--param", "workers=1",
+            "--param", "qc_policy=none", "--param", "assume_mpp=0.5", "--param", "batch=8", "--param", "epochs_phase1=6"};
+    }
+
+    @Test
+    void killMinus9DuringPretrainThenRestartGivesIdenticalWeightsAndEmbeddings() throws Exception {
+        Path crashed = tmp.resolve("ws-crashed");
+        CrashRestart.killThenRestart(crashed, "openslidefm", "pretrain", 5, 0, LONG, run(crashed));
+
+        Path clean = tmp.resolve("ws-uninterrupted");
+        CliProcess p = CliProcess.run(LONG, run(clean));
+        assertThat(p.exitCode()).as(p.output()).isZero();
+        List<Path> expected = outputs(clean);
+        assertThat(expected.stream().map(Path::toString)).anyMatch(s -> s.endsWith("student_final.safetensors"))
+            .anyMatch(s -> s.contains("p1_s12_e6_end")).anyMatch(s -> s.endsWith(".npy"));
+        assertThat(outputs(crashed).stream().map(f -> crashed.relativize(f).toString()).toList())
+            .containsAll(expected.stream().map(f -> clean.relativize(f).toString()).toList());
+        for (Path e : expected) {
+            Path c = crashed.resolve(clean.relativize(e));
+            assertThat(Files.readAllBytes(c)).as(c + " equals the uninterrupted run's").isEqualTo(Files.readAllBytes(e));
+        }
+    }
+
+    /** Final weights, the end-of-training checkpoint and every embedding. */
+    static List<Path> outputs(Path ws) throws Exception {
+        try (Stream<Path> s = Stream.concat(Files.walk(ws.resolve("pretrain")), Files.walk(ws.resolve("embeddings")))) {
+            return s.filter(p -> p.toString().endsWith("_final.safetensors") || p.toString().contains("p1_s12_e6_end")
+                || p.toString().endsWith(".npy")).sorted().toList();
+        }
+    }
+}
