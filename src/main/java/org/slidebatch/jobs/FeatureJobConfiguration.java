@@ -1,5 +1,6 @@
 package org.slidebatch.jobs;
 
+import org.slidebatch.diagnostics.DiagnosticsParameters;
 import org.slidebatch.features.FeatureParameters;
 import org.slidebatch.qc.QcStepConfiguration;
 import org.slidebatch.store.PassportStore;
@@ -15,7 +16,7 @@ import org.springframework.context.annotation.Configuration;
 /**
  * Job {@code features}: [manifest] → features.selftest → features (on the workspace's token tiles), and the chains:
  * {@code openslidefm} = [manifest] → qc → qc.export → tile → tile.export → features.selftest → features → pretrain →
- * embed → embed.export;
+ * diagnostics → embed → embed.export;
  * {@code gpfm} = [manifest] → segment → grid (GPFM's patch recipe; its pretraining consumer is wave 2).
  */
 @Configuration(proxyBeanMethods = false)
@@ -37,6 +38,7 @@ public class FeatureJobConfiguration {
                        @Qualifier("qcExportStep") Step qcExport, @Qualifier("tileStep") Step tile,
                        @Qualifier("tileExportStep") Step tileExport, @Qualifier("featuresSelftestStep") Step selftest,
                        @Qualifier("featuresStep") Step features, @Qualifier("pretrainStep") Step pretrain,
+                       @Qualifier("diagnosticsStep") Step diagnostics,
                        @Qualifier("embedStep") Step embed, @Qualifier("embedExportStep") Step embedExport) {
         return StageJobFlow.build("openslidefm", repo, passports, StageJobFlow.validator(p -> {
             QcStepConfiguration.thresholds(p);
@@ -44,7 +46,8 @@ public class FeatureJobConfiguration {
             TileStepConfiguration.validate(p);
             FeatureParameters.from(p, false);
             PretrainJobConfiguration.validate(p);
-        }), scan, record, export, qc, qcExport, tile, tileExport, selftest, features, pretrain, embed, embedExport);
+            DiagnosticsParameters.from(p);
+        }), scan, record, export, qc, qcExport, tile, tileExport, selftest, features, pretrain, diagnostics, embed, embedExport);
     }
 
     @Bean

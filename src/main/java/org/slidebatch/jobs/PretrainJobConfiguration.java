@@ -25,6 +25,7 @@ public class PretrainJobConfiguration {
 
     static void validate(org.springframework.batch.core.job.parameters.JobParameters p) {
         PretrainStepConfiguration.parameters(p);
+        PretrainStepConfiguration.phase2Parameters(p).requireSupported();
         EmbedParameters.from(p);
     }
 }
