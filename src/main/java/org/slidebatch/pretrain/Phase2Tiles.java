@@ -60,17 +60,14 @@ public record Phase2Tiles(String slideId, long seed, List<TileCoord> tiles) {
     }
 
     /**
-     * Token positions T×3 as phase 1 computes them from the feature files (OSFM-spec §8b): tile centre in level
-     * pixels × the nominal scale / 1000 (mm), and the nominal scale (0.5 / 2.0) itself.
+     * Token positions T×3 as phase 1 computes them ({@link TokenPositions}, the same {@code positions} parameter):
+     * {@code physical} (the tile centre in mm at the µm/px of the level read, and that µm/px) or {@code nominal}
+     * (OpenSlideFM's: level pixels × 0.5 / 2.0). Phase 2 continues phase 1's aggregator, so it must feed the same kind.
      */
-    public float[] positions() {
+    public float[] positions(TokenPositions how) {
         float[] p = new float[tiles.size() * 3];
         for (int i = 0; i < tiles.size(); i++) {
-            TileCoord t = tiles.get(i);
-            double s = t.scaleUmPerPx();
-            p[i * 3] = (float) ((t.levelX() + t.tileSize() / 2.0) * s / 1000.0);
-            p[i * 3 + 1] = (float) ((t.levelY() + t.tileSize() / 2.0) * s / 1000.0);
-            p[i * 3 + 2] = (float) s;
+            how.write(tiles.get(i), p, i * 3);
         }
         return p;
     }

@@ -46,10 +46,16 @@ class Phase2PiecesTest {
         assertThat(t.tiles().stream().filter(x -> x.scaleUmPerPx() == 0.5)).hasSize(10);
         // positions: ((x + 256/2) · s / 1000, (y + 128) · s / 1000, s)
         TileCoord first = t.tiles().getFirst();
-        float[] p = t.positions();
+        float[] p = t.positions(TokenPositions.NOMINAL);
         assertThat(p[0]).isEqualTo((float) ((first.levelX() + 128) * 0.5 / 1000));
         assertThat(p[1]).isEqualTo((float) ((512 + 128) * 0.5 / 1000));
         assertThat(p[2]).isEqualTo(0.5f);
+        // physical (phase 1's default): the µm/px of the level read, here a 40× slide's 0.2526 for the 0.5 scale
+        Phase2Tiles scanned = new Phase2Tiles("s", 13, List.of(new TileCoord("s", 0.5, 0, 1000, 512, 1000, 512, 256, 0, 0.2526, 0, 1)));
+        assertThat(scanned.positions(TokenPositions.PHYSICAL))
+            .containsExactly((float) (1128 * 0.2526 / 1000), (float) (640 * 0.2526 / 1000), 0.2526f);
+        assertThat(scanned.positions(TokenPositions.NOMINAL))
+            .containsExactly((float) (1128 * 0.5 / 1000), (float) (640 * 0.5 / 1000), 0.5f);
     }
 
     @Test
