@@ -1,6 +1,7 @@
 # Sourced by the other scripts: selects JDK 25 (plain `java` on this machine kind is 17) and sets run-time
 # settings every entry point needs. Never downloads anything.
 SLIDEBATCH_HOME="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export SLIDEBATCH_HOME   # scripts/python peers are found from here (bench pretrain --phase 2)
 if [ -z "${JAVA_HOME:-}" ] || ! "${JAVA_HOME}/bin/java" -version 2>&1 | grep -qE 'version "(2[5-9]|[3-9][0-9])'; then
   for candidate in /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/temurin-25-jdk /usr/lib/jvm/java-25-openjdk-amd64; do
     if [ -x "$candidate/bin/java" ]; then JAVA_HOME="$candidate"; break; fi

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 
 import javax.sql.DataSource;
 
+import org.slidebatch.store.DiagnosticsStore;
 import org.slidebatch.store.PassportStore;
 import org.slidebatch.store.RepositoryConnection;
 import org.slidebatch.store.ScanIssueStore;
@@ -74,5 +75,10 @@ public class SlidebatchApplication {
     @Bean
     PassportStore passportStore(DataSource dataSource) {
         return new PassportStore(dataSource);
+    }
+
+    @Bean
+    DiagnosticsStore diagnosticsStore(DataSource dataSource) {
+        return new DiagnosticsStore(dataSource);
     }
 }

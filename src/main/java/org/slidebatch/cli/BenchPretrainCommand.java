@@ -31,12 +31,28 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "pretrain", mixinStandardHelpOptions = true,
-    description = {"OpenSlideFM phase-1 training step (SPEC §10): steps/s and tokens/s of the full aggregator (d 768,",
+    description = {"--phase 1 (default): OpenSlideFM phase-1 training step (SPEC §10): steps/s and tokens/s of the full aggregator (d 768,",
         "6 layers) + MFR decoder, fp32, --batch slides of --tokens random tokens each (views, teacher, student, BYOL +",
         "MFR, AdamW, EMA), after one untimed warm-up step; ours at each of --threads, then the same step in PyTorch",
         "(Debian's python3-torch, scripts/python/bench_pretrain.py) at each of --threads, best of each, and the ratio.",
-        "Memory: 1,600 tokens × 3 needs about 12 GB per framework."})
+        "Memory: 1,600 tokens × 3 needs about 12 GB per framework.",
+        "--phase 2: one phase-2 update, --tiles raw tiles (96) of --size px (224) forward and backward through the",
+        "ConvNeXt-Tiny backbone, its EMA teacher, the aggregator (--layers) and decoder, two AdamW groups, both EMAs, as",
+        "tiles/s; then the same update in PyTorch + torchvision (scripts/python/bench_phase2.py), at the last --threads value.",
+        "The machine may be shared: numbers are noisy."})
 final class BenchPretrainCommand implements Callable<Integer> {
+
+    @Option(names = "--phase", defaultValue = "1", description = "1 (aggregator step) or 2 (backbone + aggregator step).")
+    int phase;
+
+    @Option(names = "--tiles", defaultValue = "96", description = "--phase 2: tiles per update (default ${DEFAULT-VALUE}).")
+    int tiles;
+
+    @Option(names = "--size", defaultValue = "224", description = "--phase 2: tile side in px (default ${DEFAULT-VALUE}).")
+    int size;
+
+    @Option(names = "--layers", defaultValue = "6", description = "--phase 2: aggregator layers (default ${DEFAULT-VALUE}, OpenSlideFM's).")
+    int layers;
 
     @Option(names = "--tokens", defaultValue = "1600", description = "Tokens per slide (default ${DEFAULT-VALUE}).")
     int tokens;
@@ -61,6 +77,15 @@ final class BenchPretrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (phase == 2) {
+            if (tiles < 1 || steps < 1 || size < 32 || layers < 1 || threads.isEmpty() || threads.stream().anyMatch(t -> t < 1)) {
+                throw new CliException("--tiles, --steps, --layers and --threads must be positive and --size at least 32", 2);
+            }
+            return new BenchPhase2(tiles, size, steps, layers, threads.get(threads.size() - 1), noPeer, json).call();
+        }
+        if (phase != 1) {
+            throw new CliException("bench pretrain --phase must be 1 or 2, got " + phase, 2);
+        }
         if (tokens < 4 || batch < 1 || steps < 1 || threads.isEmpty() || threads.stream().anyMatch(t -> t < 1)) {
             throw new CliException("--tokens ≥ 4, --batch, --steps and --threads must be positive", 2);
         }

@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
 @Command(name = "model", mixinStandardHelpOptions = true,
     description = "The ConvNeXt-Tiny feature model (SPEC §6) outside a job: check a weights file, compare with PyTorch.",
     subcommands = {ModelCommand.Embed.class, ModelCommand.Aggregate.class, ModelCommand.CheckAggregator.class,
-        ModelCommand.CheckGrader.class})
+        ModelCommand.CheckGrader.class, ModelCommand.Grad.class})
 final class ModelCommand implements Runnable {
 
     @picocli.CommandLine.Spec
@@ -31,7 +31,7 @@ final class ModelCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "missing subcommand: embed or aggregate");
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "missing subcommand: embed, aggregate or grad");
     }
 
     /** The weights the options name: a file, or random weights only with the explicit flag. */
@@ -186,6 +186,54 @@ final class ModelCommand implements Runnable {
                 } catch (IllegalArgumentException e) {
                     throw new CliException(e.getMessage());
                 }
+            }
+        }
+    }
+
+    @Command(name = "grad", mixinStandardHelpOptions = true,
+        description = {"One backward pass of the trainable ConvNeXt-Tiny backbone (train mode) on a linear probe:",
+            "loss = sum(features ⊙ probe), features = GAP of the stages; writes every parameter's gradient (timm key",
+            "names) as safetensors. Stochastic depth 0.1 replays --draws (17×N uniform numbers, blocks 1..17), else off.",
+            "Used by scripts/parity-backbone-train against torchvision."})
+    static final class Grad implements Callable<Integer> {
+
+        @Option(names = "--weights", required = true, paramLabel = "FILE", description = "safetensors (timm or torchvision names).")
+        Path weightsFile;
+
+        @Option(names = "--input", required = true, paramLabel = "IMAGES.npy", description = "N×3×H×W float32.")
+        Path input;
+
+        @Option(names = "--probe", required = true, paramLabel = "PROBE.npy", description = "N×768 float32.")
+        Path probe;
+
+        @Option(names = "--draws", paramLabel = "DRAWS.npy", description = "17×N float32 uniform draws: stochastic depth on.")
+        Path draws;
+
+        @Option(names = "--output", required = true, paramLabel = "GRADS.safetensors")
+        Path output;
+
+        @Override
+        public Integer call() throws IOException {
+            try {
+                var weights = org.slidebatch.model.WeightsLoader.loadSafeTensors(weightsFile, FeatureHead.TORCHVISION_GAP).tensors();
+                long[] shape = Npy.readHeader(input).shape();
+                if (shape.length != 4 || shape[1] != 3) {
+                    throw new CliException(input + " must be N×3×H×W float32, not " + Npy.readHeader(input).shapeString());
+                }
+                int n = Math.toIntExact(shape[0]);
+                float[] p = Npy.read(probe);
+                float[] d = draws == null ? null : Npy.read(draws);
+                var result = org.slidebatch.model.BackboneProbe.run(weights, Npy.read(input), n, Math.toIntExact(shape[2]),
+                    Math.toIntExact(shape[3]), p, d);
+                org.slidebatch.model.SafeTensors.write(output, result.gradients(), "F32",
+                    Map.of("loss", Double.toString(result.loss()), "stochastic_depth", d == null ? "off" : "replayed"));
+                System.out.printf(Locale.ROOT, "grad: %d images %d×%d, loss %.6f, stochastic depth %s → %s%n", n, shape[2],
+                    shape[3], result.loss(), d == null ? "off" : "on (replayed draws)", output);
+                return 0;
+            } catch (WeightsException | IllegalArgumentException e) {
+                throw new CliException(e.getMessage());
+            } catch (NoSuchFileException e) {
+                throw new CliException("file not found: " + e.getMessage());
             }
         }
     }

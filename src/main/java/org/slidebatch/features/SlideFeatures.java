@@ -63,13 +63,38 @@ public final class SlideFeatures {
         int end = Math.min(tiles.size(), (batch + 1) * batchSize);
         for (int i = batch * batchSize; i < end; i++) {
             TileCoord t = tiles.get(i);
-            futures.add(readers.submit(() -> {
-                RgbImage img = reader.readRegion(new RegionRequest(t.x0(), t.y0(), t.level(), t.tileSize(), t.tileSize()));
-                float[] chw = new float[3 * MODEL_INPUT * MODEL_INPUT];
-                TilePreprocessor.normalizeInto(img, MODEL_INPUT, chw, 0);
-                return chw;
-            }));
+            futures.add(readers.submit(() -> tilePixels(reader, t, MODEL_INPUT)));
         }
         return futures;
+    }
+
+    /** One tile as the model sees it: read at its level, resized to {@code size}, ImageNet-normalised, 3×size×size. */
+    public static float[] tilePixels(SlideReader reader, TileCoord t, int size) {
+        RgbImage img = reader.readRegion(new RegionRequest(t.x0(), t.y0(), t.level(), t.tileSize(), t.tileSize()));
+        float[] chw = new float[3 * size * size];
+        TilePreprocessor.normalizeInto(img, size, chw, 0);
+        return chw;
+    }
+
+    /**
+     * The model input of these tiles, read exactly as the features step reads them, N×3×size×size in tile order
+     * (pretraining phase 2 feeds raw tiles to the backbone). Reads run on {@code readers}.
+     */
+    public static float[] pixels(SlideReader reader, List<TileCoord> tiles, int size, ExecutorService readers)
+        throws InterruptedException {
+        int per = 3 * size * size;
+        List<Future<float[]>> futures = new ArrayList<>();
+        for (TileCoord t : tiles) {
+            futures.add(readers.submit(() -> tilePixels(reader, t, size)));
+        }
+        float[] out = new float[tiles.size() * per];
+        for (int i = 0; i < futures.size(); i++) {
+            try {
+                System.arraycopy(futures.get(i).get(), 0, out, i * per, per);
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+            }
+        }
+        return out;
     }
 }

@@ -1,5 +1,6 @@
 package org.slidebatch.jobs;
 
+import org.slidebatch.diagnostics.DiagnosticsParameters;
 import org.slidebatch.features.FeatureParameters;
 import org.slidebatch.store.PassportStore;
 import org.springframework.batch.core.job.Job;
@@ -12,7 +13,7 @@ import org.springframework.context.annotation.Configuration;
 /**
  * Job {@code features}: [manifest] → features.selftest → features (on the workspace's token tiles), and the chains:
  * {@code openslidefm} = [manifest] → qc → qc.export → tile → tile.export → features.selftest → features → pretrain →
- * embed → embed.export;
+ * diagnostics → embed → embed.export;
  * {@code gpfm} = [manifest] → segment → grid (GPFM's patch recipe; its pretraining consumer is wave 2).
  */
 @Configuration(proxyBeanMethods = false)
@@ -34,11 +35,12 @@ public class FeatureJobConfiguration {
                        @Qualifier("qcExportStep") Step qcExport, @Qualifier("tileStep") Step tile,
                        @Qualifier("tileExportStep") Step tileExport, @Qualifier("featuresSelftestStep") Step selftest,
                        @Qualifier("featuresStep") Step features, @Qualifier("pretrainStep") Step pretrain,
+                       @Qualifier("diagnosticsStep") Step diagnostics,
                        @Qualifier("embedStep") Step embed, @Qualifier("embedExportStep") Step embedExport) {
         return StageJobFlow.build("openslidefm", repo, passports, StageJobFlow.validator(org.slidebatch.qc.QcParameters.SPEC,
                 org.slidebatch.tiling.TileParameters.SPEC, FeatureParameters.SPEC, PretrainJobConfiguration.PRETRAIN,
-                PretrainJobConfiguration.EMBED),
-            scan, record, export, qc, qcExport, tile, tileExport, selftest, features, pretrain, embed, embedExport);
+                PretrainJobConfiguration.PHASE2, DiagnosticsJobConfiguration.DIAGNOSTICS, PretrainJobConfiguration.EMBED),
+            scan, record, export, qc, qcExport, tile, tileExport, selftest, features, pretrain, diagnostics, embed, embedExport);
     }
 
     @Bean

@@ -21,9 +21,10 @@ public final class JobCatalog {
         PLANNED.put("features", null);
         PLANNED.put("openslidefm", null);
         PLANNED.put("gpfm", null);
-        // Planned: run says "not implemented" (exit 1), never "unknown job".
         PLANNED.put("pretrain", null);
+        PLANNED.put("diagnostics", null);
         PLANNED.put("evaluate", null);
+        // Planned: run says "not implemented" (exit 1), never "unknown job".
         PLANNED.put("grade", "attention-MIL grading");
         PLANNED.put("report", null);
     }

@@ -22,13 +22,20 @@ public class PretrainJobConfiguration {
     /** The embed step's own names; it also reads the pretrain names (budgets, positions, heads). */
     static final StageParameters<EmbedParameters> EMBED = StageParameters.of("embed",
         java.util.Set.of("embed_tag", EmbedParameters.AGGREGATOR_WEIGHTS), EmbedParameters::from);
+    /** Phase 2's names (phases, epochs_phase2, …); phases 2 and both are refused until the step runs phase 2. */
+    static final StageParameters<org.slidebatch.pretrain.Phase2Parameters> PHASE2 = StageParameters.of("pretrain phase 2",
+        org.slidebatch.pretrain.Phase2Parameters.DEFAULTS.keySet(), p -> {
+            org.slidebatch.pretrain.Phase2Parameters p2 = PretrainStepConfiguration.phase2Parameters(p);
+            p2.requireSupported();
+            return p2;
+        });
 
     @Bean
     Job pretrainJob(JobRepository repo, PassportStore passports,
                     @Qualifier("manifestScanStep") Step scan, @Qualifier("manifestRecordStep") Step record,
                     @Qualifier("manifestExportStep") Step export, @Qualifier("pretrainStep") Step pretrain,
                     @Qualifier("embedStep") Step embed, @Qualifier("embedExportStep") Step embedExport) {
-        return StageJobFlow.build("pretrain", repo, passports, StageJobFlow.validator(PRETRAIN, EMBED),
+        return StageJobFlow.build("pretrain", repo, passports, StageJobFlow.validator(PRETRAIN, PHASE2, EMBED),
             scan, record, export, pretrain, embed, embedExport);
     }
 }

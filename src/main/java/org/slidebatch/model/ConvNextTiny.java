@@ -3,6 +3,7 @@ package org.slidebatch.model;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.random.RandomGenerator;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -28,7 +29,7 @@ import ai.djl.util.PairList;
  *       LayerNorm over channels → Conv2d 2×2 stride 2 (bias);</li>
  *   <li>block: depthwise Conv2d 7×7 (groups = dim, padding 3, bias) → NHWC → LayerNorm (eps 1e-6) →
  *       Linear dim→4·dim → GELU (exact, erf) → Linear 4·dim→dim → × layer scale γ (per channel) → NCHW →
- *       + input. Stochastic depth is an identity at inference and is not built;</li>
+ *       + input. Stochastic depth is an identity at inference; {@link #forwardTraining} applies it as torchvision;</li>
  *   <li>output ({@link FeatureHead}): global average pool of the last stage → N×768, and for
  *       {@link FeatureHead#TIMM_POOLED_LAYERNORM} the head's LayerNorm on top. No classifier Linear.</li>
  * </ul>
@@ -47,6 +48,8 @@ public final class ConvNextTiny extends AbstractBlock {
     public static final int[] DIMS = {96, 192, 384, 768};
     public static final int FEATURE_DIM = 768;
     public static final float EPS = 1e-6f;
+    /** torchvision's {@code convnext_tiny} stochastic-depth rate (train mode only). */
+    public static final double STOCHASTIC_DEPTH = 0.1;
     /** Parameters of stem + stages (torchvision {@code convnext_tiny().features}). */
     public static final long FEATURES_PARAMETER_COUNT = 27_818_592L;
     /** Parameters of timm/torchvision {@code convnext_tiny} with its 1000-class head. */
@@ -165,10 +168,42 @@ public final class ConvNextTiny extends AbstractBlock {
 
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        NDArray input = inputs.singletonOrThrow();
+        return new NDList(features(ps, inputs.singletonOrThrow(), training, params, null));
+    }
+
+    /**
+     * The pooled feature (N×768, plus the head LayerNorm when the head uses it) of N×3×H×W images, for training:
+     * when {@code dropPath} is given, stochastic depth is active exactly as torchvision's {@code convnext_tiny} in
+     * train mode ({@code StochasticDepth(p, "row")} after the layer scale of block i of the 18, p =
+     * 0.1 · i / 17: each sample's residual branch is kept with probability 1 − p and then divided by 1 − p), the
+     * keep/drop draws taken from {@code dropPath} in block order, sample by sample (block 0 has p = 0 and draws
+     * nothing). {@code dropPath} null: no stochastic depth (eval mode, or a parity run with it off). Gradients flow
+     * to every parameter whose array requires them.
+     */
+    public NDArray forwardTraining(ParameterStore ps, NDArray input, RandomGenerator dropPath) {
+        return features(ps, input, true, null, dropPath);
+    }
+
+    /** torchvision's per-block stochastic-depth probabilities, in block order: {@code p · i / (blocks − 1)}. */
+    public static double[] stochasticDepthProbabilities(double p) {
+        int total = 0;
+        for (int d : DEPTHS) {
+            total += d;
+        }
+        double[] out = new double[total];
+        for (int i = 0; i < total; i++) {
+            out[i] = p * i / (total - 1.0);
+        }
+        return out;
+    }
+
+    private NDArray features(ParameterStore ps, NDArray input, boolean training, PairList<String, Object> params,
+                             RandomGenerator dropPath) {
         if (input.getShape().dimension() != 4 || input.getShape().get(1) != 3) {
             throw new IllegalArgumentException("ConvNeXt-Tiny expects N×3×H×W input, got " + input.getShape());
         }
+        double[] dropProb = dropPath == null ? null : stochasticDepthProbabilities(STOCHASTIC_DEPTH);
+        int blockIndex = 0;
         NDArray x = stemConv.forward(ps, new NDList(input), training, params).singletonOrThrow();
         x = replace(x, channelsLayerNorm(ps, stemNorm, x, training, params));
         for (int s = 0; s < 4; s++) {
@@ -177,7 +212,12 @@ public final class ConvNextTiny extends AbstractBlock {
                 x = replace(x, downConv[s].forward(ps, new NDList(x), training, params).singletonOrThrow());
             }
             for (Unit u : units[s]) {
-                x = replace(x, u.forward(ps, new NDList(x), training, params).singletonOrThrow());
+                if (dropProb == null || dropProb[blockIndex] == 0.0) {
+                    x = replace(x, u.forward(ps, new NDList(x), training, params).singletonOrThrow());
+                } else {
+                    x = replace(x, u.forwardDropPath(ps, x, training, params, keepScale(x, dropProb[blockIndex], dropPath)));
+                }
+                blockIndex++;
             }
         }
         long n = x.getShape().get(0);
@@ -189,7 +229,19 @@ public final class ConvNextTiny extends AbstractBlock {
         if (headNorm != null) {
             pooled = replace(pooled, headNorm.forward(ps, new NDList(pooled), training, params).singletonOrThrow());
         }
-        return new NDList(pooled);
+        return pooled;
+    }
+
+    /** Per-sample factor of torchvision's row-mode stochastic depth: Bernoulli(1 − p) / (1 − p), shape N×1×1×1. */
+    private static NDArray keepScale(NDArray x, double p, RandomGenerator rng) {
+        int n = (int) x.getShape().get(0);
+        double survival = 1.0 - p;
+        float scale = (float) (1.0f / (float) survival);
+        float[] keep = new float[n];
+        for (int i = 0; i < n; i++) {
+            keep[i] = rng.nextDouble() < survival ? scale : 0f;
+        }
+        return x.getManager().create(keep, new Shape(n, 1, 1, 1));
     }
 
     /** LayerNorm over the channel axis of an NCHW array (timm/torchvision LayerNorm2d). */
@@ -258,6 +310,24 @@ public final class ConvNextTiny extends AbstractBlock {
         @Override
         protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
             NDArray x = inputs.singletonOrThrow();
+            NDArray y = branch(ps, x, training, params);
+            NDArray out = x.add(y);
+            y.close();
+            return new NDList(out);
+        }
+
+        /** x + keep ⊙ branch(x): torchvision's CNBlock with its StochasticDepth factor {@code keep} (N×1×1×1). */
+        NDArray forwardDropPath(ParameterStore ps, NDArray x, boolean training, PairList<String, Object> params, NDArray keep) {
+            NDArray y = branch(ps, x, training, params);
+            y = replace(y, y.mul(keep));
+            keep.close();
+            NDArray out = x.add(y);
+            y.close();
+            return out;
+        }
+
+        /** The residual branch, NCHW: dw conv → LayerNorm → fc1 → GELU → fc2 → × γ. */
+        private NDArray branch(ParameterStore ps, NDArray x, boolean training, PairList<String, Object> params) {
             NDArray y = dw.forward(ps, new NDList(x), training, params).singletonOrThrow();
             y = replace(y, y.transpose(0, 2, 3, 1));
             y = replace(y, norm.forward(ps, new NDList(y), training, params).singletonOrThrow());
@@ -266,10 +336,7 @@ public final class ConvNextTiny extends AbstractBlock {
             y = replace(y, fc2.forward(ps, new NDList(y), training, params).singletonOrThrow());
             NDArray g = ps.getValue(gamma, y.getDevice(), training);
             y = replace(y, y.mul(g));
-            y = replace(y, y.transpose(0, 3, 1, 2));
-            NDArray out = x.add(y);
-            y.close();
-            return new NDList(out);
+            return replace(y, y.transpose(0, 3, 1, 2));
         }
 
         @Override

@@ -56,7 +56,11 @@ public final class DjlRuntime {
      */
     public static void gradOff() {
         engine();
-        JniUtils.setGradMode(false);
+        // Only when it is on: calling DJL's setGradMode(false) on a thread where it is already off, between training
+        // steps, turned phase 2's backbone losses into NaN from the second update on (Phase2RunTest).
+        if (JniUtils.isGradMode()) {
+            JniUtils.setGradMode(false);
+        }
     }
 
     /** Sets PyTorch's intra-op thread count ({@code torch.set_num_threads}); process-wide. */

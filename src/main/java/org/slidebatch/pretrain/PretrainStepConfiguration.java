@@ -34,6 +34,7 @@ public class PretrainStepConfiguration {
     public static final String CONTEXT_CHECKPOINT = "pretrain.checkpoint";
     public static final String CONTEXT_STUDENT = "pretrain.student";
     public static final String CONTEXT_RUN = "pretrain.run";
+    public static final String CONTEXT_BACKBONE = "pretrain.backbone";
 
     @Bean
     Step pretrainStep(JobRepository repo, TrainingStore store, PassportStore passports, Workspace workspace) {
@@ -80,6 +81,14 @@ public class PretrainStepConfiguration {
                         lastSaved[0]++;
                     });
                 Phase1Run.Outcome o = phase1.run(recorder);
+                // phases=1 leaves the backbone as the features step ran it: that is the run's backbone checkpoint (G4)
+                var start = StartingBackbone.load(Params.string(se.getJobParameters(), "weights", null),
+                    Params.bool(se.getJobParameters(), "random_weights", false), Params.seed(se.getJobParameters()));
+                if (start != null) {
+                    Path b = StartingBackbone.writeUntrained(dir, start, java.util.Map.of("format", "pt",
+                        "step_execution_id", Long.toString(se.getId()), "phases", "1"));
+                    ctx.putString(CONTEXT_BACKBONE, b.toString());
+                }
                 ctx.putString(CONTEXT_STUDENT, o.studentFile().toString());
                 if (o.checkpoint() != null) {
                     ctx.putString(CONTEXT_CHECKPOINT, o.checkpoint().toString());
@@ -100,6 +109,10 @@ public class PretrainStepConfiguration {
 
     public static PretrainParameters parameters(JobParameters jp) {
         return PretrainParameters.from(k -> Params.string(jp, k, null));
+    }
+
+    public static Phase2Parameters phase2Parameters(JobParameters jp) {
+        return Phase2Parameters.from(k -> Params.string(jp, k, null));
     }
 
     public static SlideTokenStore tokenStore(Workspace workspace, TokenPositions positions) {

@@ -48,6 +48,6 @@ class RunCommandCatalogTest {
         Outcome o = run("--workspace", tmp.toString(), "run", "pretrian");
         assertThat(o.exit()).isEqualTo(2);
         assertThat(o.err().strip()).isEqualTo("slidebatch: unknown job 'pretrian'; jobs are manifest, qc, segment, tile, grid, "
-            + "features, openslidefm, gpfm, pretrain, evaluate, report; planned, not implemented yet: grade");
+            + "features, openslidefm, gpfm, pretrain, diagnostics, evaluate, report; planned, not implemented yet: grade");
     }
 }
