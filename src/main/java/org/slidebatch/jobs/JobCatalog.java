@@ -24,7 +24,7 @@ public final class JobCatalog {
         // Planned: run says "not implemented" (exit 1), never "unknown job".
         PLANNED.put("pretrain", null);
         PLANNED.put("evaluate", null);
-        PLANNED.put("grade", "attention-MIL grading");
+        PLANNED.put("grade", null);
         PLANNED.put("report", null);
     }
 
