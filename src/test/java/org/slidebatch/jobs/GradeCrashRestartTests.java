@@ -90,11 +90,19 @@ class GradeCrashRestartTests {
         Path cleanRun = runFolder(clean);
         assertThat(cleanRun.getFileName()).isEqualTo(runDir.getFileName());
         // The interrupted fold, resumed from its saved state, ends byte-identical to the uninterrupted run's.
-        // Not asserted (open): the whole run folder (oof_ensemble.csv, metrics) being identical. In 2 of 3 runs of this
-        // test the fold the first process trained WITHOUT interruption (fold0) differed in its last bits from the same
-        // fold trained by another process (from epoch 1 on), while three further uninterrupted processes agreed with
-        // each other: a cross-process nondeterminism of the training itself, not of the resume.
-        for (String f : List.of("seed42/fold1/state.safetensors", "seed42/fold1/best.safetensors", "seed42/fold1/oof.csv")) {
+        // The whole run folder (fold0, trained WITHOUT interruption by the first process, oof_ensemble.csv, metrics) is
+        // identical only when MKL's conditional numerical reproducibility is on (MKL_CBWR, e.g. COMPATIBLE, inherited by
+        // the CLI processes). Without it, in 4 of 7 runs of this test fold0 differed in its last bits from the same fold
+        // trained by another process, from epoch 1 on, while the resumed fold1 always matched; with MKL_CBWR=COMPATIBLE
+        // 6 of 6 runs matched whole (MKL documents results that depend on buffer alignment unless CBWR is set; the
+        // cause is not proven further). So the resume is exact; cross-process bit-reproducibility needs MKL_CBWR.
+        List<String> compared = new java.util.ArrayList<>(List.of("seed42/fold1/state.safetensors",
+            "seed42/fold1/best.safetensors", "seed42/fold1/oof.csv"));
+        if (System.getenv("MKL_CBWR") != null) {
+            compared.addAll(List.of("seed42/fold0/state.safetensors", "seed42/fold0/best.safetensors", "seed42/fold0/oof.csv",
+                "oof_ensemble.csv", "metrics_auc.json", "metrics_auc_by_provider.csv", "summary.json"));
+        }
+        for (String f : compared) {
             assertThat(Files.readAllBytes(runDir.resolve(f))).as(f + " equals the uninterrupted run's")
                 .isEqualTo(Files.readAllBytes(cleanRun.resolve(f)));
         }
