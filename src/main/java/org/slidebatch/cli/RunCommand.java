@@ -43,7 +43,7 @@ final class RunCommand extends GlobalOptions implements java.util.concurrent.Cal
     public Integer call() {
         if (!JobCatalog.isKnown(jobName)) {
             throw new CliException("unknown job '" + jobName + "'; jobs are " + String.join(", ", JobCatalog.implemented())
-                + "; planned, not implemented yet: " + String.join(", ", JobCatalog.planned()), 2);
+                + (JobCatalog.planned().isEmpty() ? "" : "; planned, not implemented yet: " + String.join(", ", JobCatalog.planned())), 2);
         }
         if (!JobCatalog.isImplemented(jobName)) {
             throw new CliException(JobCatalog.notImplementedMessage(jobName), 1);

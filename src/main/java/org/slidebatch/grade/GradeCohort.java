@@ -26,8 +26,14 @@ public record GradeCohort(List<GradeSlide> slides, String[] patients, List<Strin
     public static final String SCALE_20 = "2.0";
 
     public static GradeCohort load(Path labels, Path featuresDir, int classes) throws IOException {
+        return load(labels, featuresDir, classes, "grade", "provider");
+    }
+
+    /** As {@link #load(Path, Path, int)} with the grade and provider read from the named columns. */
+    public static GradeCohort load(Path labels, Path featuresDir, int classes, String gradeColumn, String providerColumn)
+        throws IOException {
         CsvTable t = CsvTable.read(labels);
-        t.require("slide_id", "grade", "provider");
+        t.require("slide_id", gradeColumn, providerColumn);
         boolean hasPatient = t.has("patient_id");
         List<GradeSlide> slides = new ArrayList<>();
         List<String> patients = new ArrayList<>();
@@ -39,7 +45,7 @@ public record GradeCohort(List<GradeSlide> slides, String[] patients, List<Strin
             if (id.isEmpty() || !seen.add(id)) {
                 throw new IllegalArgumentException(where + ": " + (id.isEmpty() ? "empty slide_id" : "duplicate slide '" + id + "'"));
             }
-            String g = t.get(r, "grade");
+            String g = t.get(r, gradeColumn);
             int grade;
             try {
                 grade = g.isEmpty() || g.equalsIgnoreCase("nan") ? 0 : (int) Double.parseDouble(g);
@@ -71,7 +77,7 @@ public record GradeCohort(List<GradeSlide> slides, String[] patients, List<Strin
                 x[s] = GradeSlide.orZeroToken(Npy.read(files[s]), dim);
                 n[s] = x[s].length / dim;
             }
-            slides.add(new GradeSlide(id, t.get(r, "provider"), grade, dim, x[0], n[0], x[1], n[1]));
+            slides.add(new GradeSlide(id, t.get(r, providerColumn), grade, dim, x[0], n[0], x[1], n[1]));
             patients.add(hasPatient && !t.get(r, "patient_id").isEmpty() ? t.get(r, "patient_id") : id);
         }
         if (!slides.isEmpty()) {

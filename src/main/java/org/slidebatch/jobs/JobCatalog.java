@@ -24,8 +24,7 @@ public final class JobCatalog {
         PLANNED.put("pretrain", null);
         PLANNED.put("diagnostics", null);
         PLANNED.put("evaluate", null);
-        // Planned: run says "not implemented" (exit 1), never "unknown job".
-        PLANNED.put("grade", "attention-MIL grading");
+        PLANNED.put("grade", null);
         PLANNED.put("report", null);
     }
 

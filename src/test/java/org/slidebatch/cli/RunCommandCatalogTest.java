@@ -34,7 +34,8 @@ class RunCommandCatalogTest {
 
     @Test
     void plannedJobsSayNotImplemented() {
-        assertThat(JobCatalog.planned()).containsExactly("grade");
+        // every job of SPEC §9 is built today; the message is checked for any job planned later
+        assertThat(JobCatalog.planned()).isEmpty();
         for (String job : JobCatalog.planned()) {
             Outcome o = run("--workspace", tmp.toString(), "run", job);
             assertThat(o.exit()).isEqualTo(1);
@@ -48,6 +49,7 @@ class RunCommandCatalogTest {
         Outcome o = run("--workspace", tmp.toString(), "run", "pretrian");
         assertThat(o.exit()).isEqualTo(2);
         assertThat(o.err().strip()).isEqualTo("slidebatch: unknown job 'pretrian'; jobs are manifest, qc, segment, tile, grid, "
-            + "features, openslidefm, gpfm, pretrain, diagnostics, evaluate, report; planned, not implemented yet: grade");
+            + "features, openslidefm, gpfm, pretrain, diagnostics, evaluate, grade, report"
+            + (JobCatalog.planned().isEmpty() ? "" : "; planned, not implemented yet: " + String.join(", ", JobCatalog.planned())));
     }
 }

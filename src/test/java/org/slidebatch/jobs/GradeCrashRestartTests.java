@@ -1,0 +1,134 @@
+package org.slidebatch.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slidebatch.synth.SyntheticCohort;
+import org.slidebatch.support.CliProcess;
+import org.slidebatch.support.RepositoryQueries;
+
+/**
+ * Job {@code grade} (demo config, 2 folds × 1 seed, 8 epochs) killed with SIGKILL in the second fold, then
+ * {@code restart}: the finished fold is kept untouched (same files, same modification times, no epoch of it
+ * re-run), the interrupted fold resumes after its last saved epoch and ends with state, best weights and test-fold
+ * probabilities byte-identical to an uninterrupted run's.
+ */
+class GradeCrashRestartTests {
+
+    static final Duration LONG = Duration.ofMinutes(4);
+    static final int EPOCHS = 8;
+
+    @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS)   // a failure keeps both workspaces to compare
+    static Path tmp;
+
+    static String[] run(Path ws, Path labels) {
+        return new String[] {"--workspace", ws.toString(), "run", "grade", "--config", "jobs-config/grade-demo.properties",
+            "--param", "labels=" + labels, "--param", "epochs=" + EPOCHS, "--param", "patience=" + EPOCHS};
+    }
+
+    static Path workspace(String name, Path labels) throws Exception {
+        Path ws = tmp.resolve(name);
+        GradeJobFunctionalTests.writeFeatures(labels, ws.resolve("features"), 3);
+        return ws;
+    }
+
+    @Test
+    void killMinus9InTheSecondFoldThenRestartKeepsTheFirstAndGivesIdenticalResults() throws Exception {
+        Path labels = Files.createDirectories(tmp.resolve("cohort")).resolve("labels.csv");
+        Files.writeString(labels, SyntheticCohort.labelsCsv(new SyntheticCohort.Options(GradeJobFunctionalTests.SLIDES, 5,
+            256, 256, 1, null, true)));
+        Path crashed = workspace("ws-crashed", labels);
+        Map<Path, FileTime> fold0;
+        try (CliProcess first = CliProcess.start(0, run(crashed, labels))) {
+            // epoch 2 of fold1 is printed after its state was saved: the kill lands mid-fold, past a saved epoch
+            first.awaitLine(l -> l.contains("[grade] seed 42 fold1 (2/2) epoch 2/" + EPOCHS), LONG);
+            first.kill9();
+        }
+        Path runDir = runFolder(crashed);
+        assertThat(runDir.resolve("seed42/fold0/oof.csv")).isRegularFile();
+        assertThat(runDir.resolve("seed42/fold1/oof.csv")).doesNotExist();
+        fold0 = modificationTimes(runDir.resolve("seed42/fold0"));
+
+        RepositoryQueries db = new RepositoryQueries(crashed);
+        assertThat(db.executionStatuses("grade")).containsExactly("STARTED");
+        long firstStep = db.count("SELECT MAX(STEP_EXECUTION_ID) FROM BATCH_STEP_EXECUTION WHERE STEP_NAME = 'grade'");
+        // (not asserted: how many grade_epoch rows survive the kill; H2's write delay can drop the last ~0.5 s of commits)
+        long execution = db.executionIds("grade").getFirst();
+        CliProcess restart = CliProcess.run(LONG, "--workspace", crashed.toString(), "restart", Long.toString(execution));
+        assertThat(restart.exitCode()).as(restart.output()).isZero();
+        assertThat(restart.output()).contains("which is gone").contains("finished: COMPLETED")
+            .contains("[grade] seed 42 fold0 (1/2) already trained")
+            .doesNotContain("fold0 (1/2) epoch")
+            .doesNotContain("fold1 (2/2) epoch 1/").doesNotContain("fold1 (2/2) epoch 2/")
+            .contains("fold1 (2/2) epoch " + EPOCHS + "/" + EPOCHS);
+        assertThat(db.executionStatuses("grade")).containsExactly("FAILED", "COMPLETED");
+        long restartStep = db.count("SELECT MAX(STEP_EXECUTION_ID) FROM BATCH_STEP_EXECUTION WHERE STEP_NAME = 'grade'");
+        assertThat(restartStep).isGreaterThan(firstStep);
+        // the finished fold: untouched on disk, no epoch of it recorded by the restart; every epoch recorded once
+        assertThat(modificationTimes(runDir.resolve("seed42/fold0"))).isEqualTo(fold0);
+        assertThat(db.count("SELECT COUNT(*) FROM grade_epoch WHERE step_execution_id = " + restartStep + " AND fold = 0")).isZero();
+        // the interrupted fold: the restart records only the epochs after the last saved one, up to the last
+        List<Long> resumed = db.longs("SELECT epoch FROM grade_epoch WHERE step_execution_id = " + restartStep
+            + " AND fold = 1 ORDER BY epoch");
+        assertThat(resumed).isNotEmpty().allSatisfy(e -> assertThat(e).isGreaterThan(2L));
+        assertThat(resumed.getLast()).isEqualTo((long) EPOCHS);
+        assertThat(resumed).hasSize((int) (EPOCHS - resumed.getFirst() + 1));
+
+        Path clean = workspace("ws-uninterrupted", labels);
+        CliProcess p = CliProcess.run(LONG, run(clean, labels));
+        assertThat(p.exitCode()).as(p.output()).isZero();
+        Path cleanRun = runFolder(clean);
+        assertThat(cleanRun.getFileName()).isEqualTo(runDir.getFileName());
+        // The interrupted fold, resumed from its saved state, ends byte-identical to the uninterrupted run's.
+        // The whole run folder (fold0, trained WITHOUT interruption by the first process, oof_ensemble.csv, metrics) is
+        // identical only when MKL's conditional numerical reproducibility is on (MKL_CBWR, e.g. COMPATIBLE, inherited by
+        // the CLI processes). Without it, in 4 of 7 runs of this test fold0 differed in its last bits from the same fold
+        // trained by another process, from epoch 1 on, while the resumed fold1 always matched; with MKL_CBWR=COMPATIBLE
+        // 6 of 6 runs matched whole (MKL documents results that depend on buffer alignment unless CBWR is set; the
+        // cause is not proven further). So the resume is exact; cross-process bit-reproducibility needs MKL_CBWR.
+        List<String> compared = new java.util.ArrayList<>(List.of("seed42/fold1/state.safetensors",
+            "seed42/fold1/best.safetensors", "seed42/fold1/oof.csv"));
+        if (System.getenv("MKL_CBWR") != null) {
+            compared.addAll(List.of("seed42/fold0/state.safetensors", "seed42/fold0/best.safetensors", "seed42/fold0/oof.csv",
+                "oof_ensemble.csv", "metrics_auc.json", "metrics_auc_by_provider.csv", "summary.json"));
+        }
+        for (String f : compared) {
+            assertThat(Files.readAllBytes(runDir.resolve(f))).as(f + " equals the uninterrupted run's")
+                .isEqualTo(Files.readAllBytes(cleanRun.resolve(f)));
+        }
+        // same files (a kill during an atomic write may leave its hidden .tmp behind; it is never read)
+        assertThat(files(runDir).stream().filter(f -> !f.getFileName().toString().matches("\\..*\\.tmp"))
+            .map(f -> runDir.relativize(f).toString()).toList())
+            .isEqualTo(files(cleanRun).stream().map(f -> cleanRun.relativize(f).toString()).toList());
+    }
+
+    static Path runFolder(Path ws) throws Exception {
+        try (Stream<Path> s = Files.list(ws.resolve("grade"))) {
+            return s.filter(Files::isDirectory).filter(d -> d.getFileName().toString().startsWith("cv-")).findFirst().orElseThrow();
+        }
+    }
+
+    static List<Path> files(Path dir) throws Exception {
+        try (Stream<Path> s = Files.walk(dir)) {
+            return s.filter(Files::isRegularFile).sorted().toList();
+        }
+    }
+
+    static Map<Path, FileTime> modificationTimes(Path dir) throws Exception {
+        Map<Path, FileTime> m = new LinkedHashMap<>();
+        for (Path f : files(dir)) {
+            m.put(dir.relativize(f), Files.getLastModifiedTime(f));
+        }
+        return m;
+    }
+}
