@@ -90,12 +90,15 @@ public final class ReportFixtures {
                     "f".repeat(64), 2.0, 3, 1.5).update();
         }
         jdbc.sql("""
-                CREATE TABLE IF NOT EXISTS training_log (step_execution_id BIGINT NOT NULL, phase VARCHAR(32), epoch INTEGER,
+                CREATE TABLE IF NOT EXISTS training_log (step_execution_id BIGINT NOT NULL, run_tag VARCHAR(200), phase INTEGER, epoch INTEGER,
                   step BIGINT, lr DOUBLE PRECISION, loss DOUBLE PRECISION, loss_byol DOUBLE PRECISION,
                   loss_mfr DOUBLE PRECISION, tokens_per_s DOUBLE PRECISION, seconds DOUBLE PRECISION, recorded_at TIMESTAMP)""").update();
         for (int i = 0; i < 6; i++) {
-            jdbc.sql("INSERT INTO training_log VALUES (?,?,?,?,?,?,?,?,?,?,CURRENT_TIMESTAMP)")
-                .params(steps.get("pretrain"), i < 3 ? "phase1" : "phase2", 1 + i / 3, i, 1e-4, 2.0 - 0.2 * i, 1.2 - 0.1 * i,
+            // named columns: the same insert works on the migration's table (V20, with run_tag) and on the one above
+            jdbc.sql("""
+                    INSERT INTO training_log (step_execution_id, run_tag, phase, epoch, step, lr, loss, loss_byol, loss_mfr,
+                      tokens_per_s, seconds, recorded_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,CURRENT_TIMESTAMP)""")
+                .params(steps.get("pretrain"), "fixture", i < 3 ? 1 : 2, 1 + i / 3, i, 1e-4, 2.0 - 0.2 * i, 1.2 - 0.1 * i,
                     0.8 - 0.1 * i, 5000.0, 0.5).update();
         }
     }
