@@ -142,6 +142,12 @@ class ChainJobFunctionalTests {
         assertThat(step(e, "evaluate.split").getStatus()).isEqualTo(BatchStatus.FAILED);
         assertThat(e.getAllFailureExceptions().toString()).contains(bad.toString(), "unknown slide 'no-such-slide'");
         assertThat(steps(e)).doesNotContain("evaluate.folds", "report");
+
+        // The labels fixed in place, the restart resumes at evaluate.split (on the chain's embeddings) and finishes.
+        Files.copy(labels, bad, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        JobExecution again = jobOperator.restart(e);
+        assertThat(again.getStatus()).as(again.getAllFailureExceptions().toString()).isEqualTo(BatchStatus.COMPLETED);
+        assertThat(steps(again)).containsExactly("evaluate.split", "evaluate.folds", "evaluate.report", "report");
     }
 
     @Test
