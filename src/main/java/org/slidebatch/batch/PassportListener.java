@@ -34,6 +34,10 @@ import tools.jackson.databind.SerializationFeature;
  */
 public class PassportListener implements StepExecutionListener {
 
+    /** The sub-folder of a stage folder that holds its steps' passports (not one of the stage's outputs, e.g. a tag). */
+    public static final String FOLDER = "passports";
+
+
     private static final Logger log = LoggerFactory.getLogger(PassportListener.class);
     private static final JsonMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
 
@@ -68,7 +72,7 @@ public class PassportListener implements StepExecutionListener {
         try {
             ComputePassport p = passport(se);
             store.save(p);
-            Path json = workspace.stage(stageFolder).resolve("passports")
+            Path json = workspace.stage(stageFolder).resolve(FOLDER)
                 .resolve(String.format("%s-%d.json", se.getStepName(), se.getId()));
             AtomicFiles.writeString(json, JSON.writeValueAsString(p) + "\n");
         } catch (Exception e) {

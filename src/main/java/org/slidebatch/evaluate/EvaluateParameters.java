@@ -50,6 +50,14 @@ public record EvaluateParameters(Path labels, Path embeddings, String protocol, 
     }
 
     public static EvaluateParameters from(JobParameters p, Path workspaceRoot) {
+        return from(p, workspaceRoot, null);
+    }
+
+    /**
+     * As {@link #from(JobParameters, Path)}, but without {@code embeddings=DIR} the folder is {@code chainEmbeddings}
+     * when given (the folder the chain's own embed step wrote) instead of the newest one under the workspace.
+     */
+    public static EvaluateParameters from(JobParameters p, Path workspaceRoot, Path chainEmbeddings) {
         String labels = Params.string(p, "labels", null);
         if (labels == null) {
             throw new IllegalArgumentException("evaluate needs labels=FILE (CSV: slide_id or patient_id, label columns, "
@@ -60,10 +68,18 @@ public record EvaluateParameters(Path labels, Path embeddings, String protocol, 
             throw new IllegalArgumentException("labels file " + labels + " does not exist");
         }
         String emb = Params.string(p, "embeddings", null);
-        Path embeddings = emb != null ? Path.of(emb) : newestEmbeddings(workspaceRoot);
+        Path embeddings = emb != null ? Path.of(emb) : chainEmbeddings != null ? chainEmbeddings : newestEmbeddings(workspaceRoot);
         if (!Files.isDirectory(embeddings)) {
             throw new IllegalArgumentException("embeddings folder " + embeddings + " does not exist");
         }
+        return values(p, labelsPath, embeddings);
+    }
+
+    /**
+     * The values alone, each checked, the data files not looked at: for a chain's validator, before the embeddings
+     * exist. {@code labels} and {@code embeddings} are taken as given (either may be null).
+     */
+    public static EvaluateParameters values(JobParameters p, Path labelsPath, Path embeddings) {
         String protocol = Params.string(p, "protocol", "probe");
         if (!PROTOCOLS.contains(protocol)) {
             throw new IllegalArgumentException("protocol must be one of " + PROTOCOLS + ", got '" + protocol + "'");
@@ -137,7 +153,8 @@ public record EvaluateParameters(Path labels, Path embeddings, String protocol, 
             throw new IllegalArgumentException("no embeddings=DIR given and " + root + " does not exist");
         }
         try (Stream<Path> s = Files.list(root)) {
-            return s.filter(Files::isDirectory).max(Comparator.comparing(EvaluateParameters::mtime).thenComparing(Path::toString))
+            // embeddings/passports/ holds the embed steps' passports, not a tag
+            return s.filter(Files::isDirectory).filter(d -> !d.getFileName().toString().equals(org.slidebatch.batch.PassportListener.FOLDER)).max(Comparator.comparing(EvaluateParameters::mtime).thenComparing(Path::toString))
                 .orElseThrow(() -> new IllegalArgumentException("no embeddings=DIR given and " + root + " has no folder"));
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot list " + root + ": " + e.getMessage());

@@ -41,6 +41,8 @@ public class EvaluateStepConfiguration {
     public static final String FOLDS_STEP = "evaluate.folds";
     public static final String REPORT_STEP = "evaluate.report";
     public static final String STAGE_FOLDER = "evaluation";
+    /** Job-context key: the embeddings folder a chain's own embed step wrote, the default of {@code embeddings}. */
+    public static final String CHAIN_EMBEDDINGS = "evaluate.embeddings";
 
     @Bean
     EvalStore evalStore(DataSource dataSource) {
@@ -157,9 +159,15 @@ public class EvaluateStepConfiguration {
     }
 
     private static Loaded load(StepExecution se, Workspace workspace) {
-        EvaluateParameters p = EvaluateParameters.from(se.getJobParameters(), workspace.root());
+        // In a chain the embeddings are those of its own embed step (put in the job's context before evaluate.split);
+        // the standalone job takes embeddings=DIR or the newest folder under embeddings/.
+        String chain = se.getJobExecution().getExecutionContext().getString(CHAIN_EMBEDDINGS, null);
+        EvaluateParameters p = EvaluateParameters.from(se.getJobParameters(), workspace.root(), chain == null ? null : Path.of(chain));
         try {
+            // In a chain nothing checked the labels against the embeddings before the job started: a bad row fails
+            // the step here, with the file and row in the message.
             EvaluationData d = EvaluationData.load(p.labels(), p.embeddings(), p.labelColumn(), p.aggregate());
+            p.check(d);
             return new Loaded(p, d, SplitPlan.of(d, p));
         } catch (IOException e) {
             throw new UncheckedIOException(e);

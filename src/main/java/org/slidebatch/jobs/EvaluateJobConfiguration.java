@@ -1,5 +1,6 @@
 package org.slidebatch.jobs;
 
+import org.slidebatch.batch.StageParameters;
 import org.slidebatch.evaluate.EvaluateParameters;
 import org.slidebatch.evaluate.EvaluationData;
 import org.slidebatch.store.PassportStore;
@@ -19,6 +20,23 @@ import org.springframework.context.annotation.Configuration;
  */
 @Configuration(proxyBeanMethods = false)
 public class EvaluateJobConfiguration {
+
+    /**
+     * Evaluate's names and values in a chain (openslidefm), where its embeddings do not exist when the job starts:
+     * the values are checked and a given labels file must exist; the labels are checked against the embeddings at
+     * the start of evaluate.split. Without {@code labels} the chain skips evaluation (the other values still parse).
+     */
+    static final StageParameters<EvaluateParameters> IN_CHAIN = StageParameters.of("evaluate",
+        EvaluateParameters.KNOWN.stream().filter(n -> !StageParameters.COMMON.contains(n)).collect(java.util.stream.Collectors.toSet()),
+        p -> {
+            String labels = p.getString("labels");
+            if (labels != null && !java.nio.file.Files.isRegularFile(java.nio.file.Path.of(labels))) {
+                throw new IllegalArgumentException("labels file " + labels + " does not exist");
+            }
+            String emb = p.getString("embeddings");
+            return EvaluateParameters.values(p, labels == null ? null : java.nio.file.Path.of(labels),
+                emb == null ? null : java.nio.file.Path.of(emb));
+        });
 
     @Bean
     Job evaluateJob(JobRepository repo, PassportStore passports, Workspace workspace,

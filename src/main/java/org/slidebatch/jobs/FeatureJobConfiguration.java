@@ -13,7 +13,7 @@ import org.springframework.context.annotation.Configuration;
 /**
  * Job {@code features}: [manifest] → features.selftest → features (on the workspace's token tiles), and the chains:
  * {@code openslidefm} = [manifest] → qc → qc.export → tile → tile.export → features.selftest → features → pretrain →
- * diagnostics → embed → embed.export;
+ * diagnostics → embed → embed.export → [evaluate.split → evaluate.folds → evaluate.report, when {@code labels=FILE} is given] → report;
  * {@code gpfm} = [manifest] → segment → grid (GPFM's patch recipe; its pretraining consumer is wave 2).
  */
 @Configuration(proxyBeanMethods = false)
@@ -29,18 +29,25 @@ public class FeatureJobConfiguration {
     }
 
     @Bean
-    Job openslidefmJob(JobRepository repo, PassportStore passports,
+    Job openslidefmJob(JobRepository repo, PassportStore passports, org.slidebatch.workspace.Workspace workspace,
                        @Qualifier("manifestScanStep") Step scan, @Qualifier("manifestRecordStep") Step record,
                        @Qualifier("manifestExportStep") Step export, @Qualifier("qcStep") Step qc,
                        @Qualifier("qcExportStep") Step qcExport, @Qualifier("tileStep") Step tile,
                        @Qualifier("tileExportStep") Step tileExport, @Qualifier("featuresSelftestStep") Step selftest,
                        @Qualifier("featuresStep") Step features, @Qualifier("pretrainStep") Step pretrain,
                        @Qualifier("diagnosticsStep") Step diagnostics,
-                       @Qualifier("embedStep") Step embed, @Qualifier("embedExportStep") Step embedExport) {
+                       @Qualifier("embedStep") Step embed, @Qualifier("embedExportStep") Step embedExport,
+                       @Qualifier("evaluateSplitStep") Step split, @Qualifier("evaluateFoldsStep") Step folds,
+                       @Qualifier("evaluateReportStep") Step evaluateReport, @Qualifier("reportStep") Step report) {
+        // evaluate's default embeddings: the folder this chain's embed step wrote, embeddings/<embed_tag>/
+        var tail = new StageJobFlow.Tail(StageJobFlow.evaluateNeeded(p -> workspace.stage(
+                org.slidebatch.embed.EmbedStepConfiguration.STAGE_FOLDER).resolve(org.slidebatch.embed.EmbedParameters.from(p).tag())),
+            report, split, folds, evaluateReport);
         return StageJobFlow.build("openslidefm", repo, passports, StageJobFlow.validator(org.slidebatch.qc.QcParameters.SPEC,
                 org.slidebatch.tiling.TileParameters.SPEC, FeatureParameters.SPEC, PretrainJobConfiguration.PRETRAIN,
-                PretrainJobConfiguration.PHASE2, DiagnosticsJobConfiguration.DIAGNOSTICS, PretrainJobConfiguration.EMBED),
-            scan, record, export, qc, qcExport, tile, tileExport, selftest, features, pretrain, diagnostics, embed, embedExport);
+                PretrainJobConfiguration.PHASE2, DiagnosticsJobConfiguration.DIAGNOSTICS, PretrainJobConfiguration.EMBED,
+                EvaluateJobConfiguration.IN_CHAIN, ReportJobConfiguration.SPEC),
+            tail, scan, record, export, qc, qcExport, tile, tileExport, selftest, features, pretrain, diagnostics, embed, embedExport);
     }
 
     @Bean

@@ -16,6 +16,9 @@ import org.springframework.context.annotation.Configuration;
 public class ReportJobConfiguration {
 
     public static final String JOB_NAME = "report";
+    /** The report step's names, for the chains that end with it. */
+    static final org.slidebatch.batch.StageParameters<ReportParameters> SPEC = org.slidebatch.batch.StageParameters.of(
+        "report", java.util.Set.of("dpi", "embedding_tag"), ReportParameters::from);
 
     @Bean
     Job reportJob(JobRepository repo, PassportStore passports, @Qualifier("reportStep") Step report) {

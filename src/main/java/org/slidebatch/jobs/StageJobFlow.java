@@ -58,6 +58,36 @@ final class StageJobFlow {
 
     static Job build(String name, JobRepository repo, PassportStore passports, JobParametersValidator validator,
                      Step scan, Step record, Step export, Step... stageSteps) {
+        return build(name, repo, passports, validator, null, scan, record, export, stageSteps);
+    }
+
+    /**
+     * An optional evaluation after the stage steps, then the report: when {@code labels} is a job parameter,
+     * {@code evaluateSteps} run (and the decider puts {@code embeddings} — the folder the chain wrote — in the job's
+     * context for them), then {@code report}; without {@code labels} only {@code report} runs.
+     */
+    record Tail(JobExecutionDecider evaluateNeeded, Step report, Step... evaluateSteps) {
+    }
+
+    static final String EVALUATE = "EVALUATE";
+    static final String SKIP_EVALUATION = "SKIP_EVALUATION";
+
+    /** The decider of {@link Tail}: {@code embeddings} gives the chain's own embeddings folder for the parameters. */
+    static JobExecutionDecider evaluateNeeded(java.util.function.Function<org.springframework.batch.core.job.parameters.JobParameters,
+                                                  java.nio.file.Path> embeddings) {
+        return (jobExecution, stepExecution) -> {
+            var p = jobExecution.getJobParameters();
+            if (p.getString("labels") == null) {
+                return new FlowExecutionStatus(SKIP_EVALUATION);
+            }
+            jobExecution.getExecutionContext().putString(org.slidebatch.evaluate.EvaluateStepConfiguration.CHAIN_EMBEDDINGS,
+                embeddings.apply(p).toString());
+            return new FlowExecutionStatus(EVALUATE);
+        };
+    }
+
+    static Job build(String name, JobRepository repo, PassportStore passports, JobParametersValidator validator,
+                     Tail tail, Step scan, Step record, Step export, Step... stageSteps) {
         JobExecutionDecider manifestNeeded = (jobExecution, stepExecution) ->
             new FlowExecutionStatus(jobExecution.getJobParameters().getString("roots") != null ? "SCAN" : "WORKSPACE");
         var flow = new JobBuilder(name, repo)
@@ -70,6 +100,15 @@ final class StageJobFlow {
         for (int i = 1; i < stageSteps.length; i++) {
             last = last.next(stageSteps[i]);
         }
-        return last.end().build();
+        if (tail == null) {
+            return last.end().build();
+        }
+        var evaluate = last.next(tail.evaluateNeeded()).on(EVALUATE).to(tail.evaluateSteps()[0]);
+        for (int i = 1; i < tail.evaluateSteps().length; i++) {
+            evaluate = evaluate.next(tail.evaluateSteps()[i]);
+        }
+        return evaluate.next(tail.report())
+            .from(tail.evaluateNeeded()).on(SKIP_EVALUATION).to(tail.report())
+            .end().build();
     }
 }

@@ -207,7 +207,7 @@ public final class EvaluationFigures {
         int[] y = java.util.Arrays.stream(t.doubles("y_true")).mapToInt(v -> (int) v).toArray();
         Stats.Roc roc;
         try {
-            roc = Stats.roc(y, t.doubles("p_pos"));
+            roc = Stats.roc(y, t.doubles("p_tumor"));
         } catch (IllegalArgumentException e) {
             throw new IOException(f + ": " + e.getMessage());
         }
@@ -223,7 +223,7 @@ public final class EvaluationFigures {
         chance.setMarker(SeriesMarkers.NONE);
         chance.setLineColor(ChartFiles.REFERENCE);
         return canvas.save("fig4A_binary_roc", BINARY, "fig4A: ROC of the binary task", String.format(Locale.ROOT,
-            "ROC of p_pos over the %d out-of-fold slides (%d corner points drawn); AUROC %.3f. OpenSlideFM's UNI and Virchow "
+            "ROC of p_tumor over the %d out-of-fold slides (%d corner points drawn); AUROC %.3f. OpenSlideFM's UNI and Virchow "
                 + "reference lines are the paper's numbers and are not drawn.", y.length, roc.fpr().length, roc.auc()), c, provenance(t));
     }
 

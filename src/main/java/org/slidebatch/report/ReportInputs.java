@@ -77,7 +77,8 @@ public final class ReportInputs {
             } else {
                 List<Path> tags;
                 try (Stream<Path> s = Files.list(dir)) {
-                    tags = s.filter(Files::isDirectory).sorted().toList();
+                    tags = s.filter(Files::isDirectory)
+                        .filter(t -> !t.getFileName().toString().equals(org.slidebatch.batch.PassportListener.FOLDER)).sorted().toList();
                 }
                 if (tags.size() != 1) {
                     throw new NotAvailable(tags.isEmpty() ? "no embeddings/<tag>/" : "several embedding tags in embeddings/ "

@@ -160,7 +160,7 @@ public final class ReportFixtures {
             {"auroc": 0.9375, "auroc_ci95": [0.75, 1.0], "accuracy": 0.75, "f1": 0.75, "avg_precision": 0.95,
              "n_slides": 8, "n_tumor": 4, "n_normal": 4, "step_execution_id": %d}
             """.formatted(binary));
-        StringBuilder oof = new StringBuilder("slide_id,y_true,y_pred,p_pos,step_execution_id\n");
+        StringBuilder oof = new StringBuilder("slide_id,y_true,y_pred,p_tumor,step_execution_id\n");
         double[] pp = {0.9, 0.8, 0.4, 0.7, 0.6, 0.3, 0.2, 0.1};
         for (int i = 0; i < 8; i++) {
             oof.append("tumor_%03d,%d,%d,%s,%d\n".formatted(i, i < 4 ? 1 : 0, pp[i] >= 0.5 ? 1 : 0, pp[i], binary));
