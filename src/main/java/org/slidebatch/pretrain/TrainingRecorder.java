@@ -87,8 +87,9 @@ public final class TrainingRecorder implements Phase1Run.Listener {
             double elapsed = (now - startNanos) / 1e9;
             double rate = elapsed > 0 ? stepsThisRun / elapsed : 0;
             long eta = rate > 0 ? Math.round((r.totalSteps() - r.step()) / rate) : -1;
-            console.printf(Locale.ROOT, "[pretrain] phase %d: %d/%d steps (epoch %d), loss %s, lr %.3g, %.0f %s/s, ETA %s%n",
-                phase, r.step(), r.totalSteps(), r.epoch(), r.losses() == null ? "-" : String.format(Locale.ROOT, "%.4f", r.losses().loss()),
+            // phase 1's line stays "[pretrain] <step>/<total> …" (what the crash tests wait for); phase 2's says so
+            console.printf(Locale.ROOT, "[pretrain] %s%d/%d steps (epoch %d), loss %s, lr %.3g, %.0f %s/s, ETA %s%n",
+                phase == 1 ? "" : "phase " + phase + ": ", r.step(), r.totalSteps(), r.epoch(), r.losses() == null ? "-" : String.format(Locale.ROOT, "%.4f", r.losses().loss()),
                 r.lr(), r.tokensPerSecond(), phase == 1 ? "tokens" : "tiles", eta < 0 ? "?" : eta + " s");
         }
     }
