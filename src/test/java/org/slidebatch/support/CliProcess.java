@@ -43,6 +43,12 @@ public final class CliProcess implements AutoCloseable {
 
     /** As {@link #start(long, String...)} with the JVM's {@code -Xmx} (phase 2 holds a trainable ConvNeXt-Tiny: 2g). */
     public static CliProcess start(String heap, long itemDelayMs, String... args) throws IOException {
+        return start(heap, java.util.Map.of(), itemDelayMs, args);
+    }
+
+    /** As {@link #start(String, long, String...)} with extra environment variables for the process. */
+    public static CliProcess start(String heap, java.util.Map<String, String> env, long itemDelayMs, String... args)
+            throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("--enable-native-access=ALL-UNNAMED");
@@ -55,6 +61,7 @@ public final class CliProcess implements AutoCloseable {
         cmd.add("org.slidebatch.cli.SlidebatchMain");
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().putAll(env);
         return new CliProcess(pb.start());
     }
 
@@ -65,7 +72,13 @@ public final class CliProcess implements AutoCloseable {
 
     /** As {@link #run(Duration, String...)} with the JVM's {@code -Xmx}. */
     public static CliProcess run(String heap, Duration timeout, String... args) throws IOException, InterruptedException {
-        CliProcess p = start(heap, 0, args);
+        return run(heap, java.util.Map.of(), timeout, args);
+    }
+
+    /** As {@link #run(String, Duration, String...)} with extra environment variables for the process. */
+    public static CliProcess run(String heap, java.util.Map<String, String> env, Duration timeout, String... args)
+            throws IOException, InterruptedException {
+        CliProcess p = start(heap, env, 0, args);
         p.waitFor(timeout);
         return p;
     }
