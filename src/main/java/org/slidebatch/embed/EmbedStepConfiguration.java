@@ -101,12 +101,15 @@ public class EmbedStepConfiguration {
         });
     }
 
-    /** The weights embed uses: {@code aggregator_weights=FILE}, else the student of the pretrain run of these parameters. */
-    static Path weights(Workspace workspace, EmbedParameters ep) throws IOException {
+    /**
+     * The weights embed uses: {@code aggregator_weights=FILE}, else the student of the pretrain run of these parameters
+     * (phase 2's when phases include 2).
+     */
+    static Path weights(Workspace workspace, EmbedParameters ep, JobParameters jp) throws IOException {
         if (ep.weights() != null) {
             return ep.weights();
         }
-        Path student = PretrainStepConfiguration.studentFile(workspace, ep.pretrain());
+        Path student = PretrainStepConfiguration.studentFile(workspace, jp);
         if (!Files.isRegularFile(student)) {
             throw new IllegalStateException("no aggregator checkpoint: " + student + " does not exist (run the pretrain "
                 + "step first with the same parameters, or give aggregator_weights=FILE); embed never falls back to mean features");
@@ -144,7 +147,7 @@ public class EmbedStepConfiguration {
                     return SlideOutcome.skipped("no features at " + scale + " µm/px (the embedding needs both scales)");
                 }
             }
-            Path weights = weights(workspace, ep);
+            Path weights = weights(workspace, ep, p);
             SlideEmbedder emb = embedder(weights, ep.pretrain().model().heads());
             Path out = workspace.stage(STAGE_FOLDER).resolve(ep.tag()).resolve(slide.slideId() + ".npy");
             var existing = store.findEmbedding(ep.tag(), slide.slideId());

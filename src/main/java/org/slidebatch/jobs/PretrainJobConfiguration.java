@@ -12,7 +12,7 @@ import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** Job {@code pretrain}: [manifest] → pretrain (OpenSlideFM phase 1 on the workspace's features) → embed → embed.export. */
+/** Job {@code pretrain}: [manifest] → pretrain (OpenSlideFM phase 1 on the workspace's features; phase 2 with phases=both|2) → embed → embed.export. */
 @Configuration(proxyBeanMethods = false)
 public class PretrainJobConfiguration {
 
@@ -22,13 +22,9 @@ public class PretrainJobConfiguration {
     /** The embed step's own names; it also reads the pretrain names (budgets, positions, heads). */
     static final StageParameters<EmbedParameters> EMBED = StageParameters.of("embed",
         java.util.Set.of("embed_tag", EmbedParameters.AGGREGATOR_WEIGHTS), EmbedParameters::from);
-    /** Phase 2's names (phases, epochs_phase2, …); phases 2 and both are refused until the step runs phase 2. */
+    /** Phase 2's names (phases, epochs_phase2, …). */
     static final StageParameters<org.slidebatch.pretrain.Phase2Parameters> PHASE2 = StageParameters.of("pretrain phase 2",
-        org.slidebatch.pretrain.Phase2Parameters.DEFAULTS.keySet(), p -> {
-            org.slidebatch.pretrain.Phase2Parameters p2 = PretrainStepConfiguration.phase2Parameters(p);
-            p2.requireSupported();
-            return p2;
-        });
+        org.slidebatch.pretrain.Phase2Parameters.DEFAULTS.keySet(), PretrainStepConfiguration::phase2Parameters);
 
     @Bean
     Job pretrainJob(JobRepository repo, PassportStore passports,

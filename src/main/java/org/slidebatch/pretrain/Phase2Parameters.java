@@ -10,8 +10,8 @@ import java.util.function.Function;
  * {@link PretrainParameters} (which supplies the shared ones: seed, lr, weight_decay, ema_tau, lambda_mfr, mask_frac,
  * save_every_steps, teacher_dropout, lr_first_step_full).
  *
- * @param phases         {@code 1}, {@code 2} or {@code both} (OpenSlideFM runs both; the default here stays 1 until
- *                       the pretrain step runs phase 2 — see {@link #requireSupported})
+ * @param phases         {@code 1}, {@code 2} (after a finished phase 1 of the same parameters) or {@code both}
+ *                       (OpenSlideFM runs both; the default here stays 1, phase 2 needs the ConvNeXt weights)
  * @param tileSize       side of the tiles fed to the backbone, 224 as NB05 (smaller only for tests and demos)
  */
 public record Phase2Parameters(String phases, int epochsPhase2, int tilesPerSlide, double lrBackboneRatio, int warmupSteps,
@@ -58,17 +58,6 @@ public record Phase2Parameters(String phases, int epochsPhase2, int tilesPerSlid
 
     public boolean runsPhase2() {
         return !phases.equals("1");
-    }
-
-    /**
-     * The pretrain step trains phase 1 only so far: a job that asks for phase 2 is refused before it starts, clearly,
-     * instead of silently training less than asked.
-     */
-    public void requireSupported() {
-        if (runsPhase2()) {
-            throw new IllegalArgumentException("pretrain: phases=" + phases + ": phase 2 in the pretrain step is not "
-                + "implemented yet (phases=1 trains the aggregator on the features)");
-        }
     }
 
     /** The phase-2 loop's settings from these and the shared phase-1 parameters. */

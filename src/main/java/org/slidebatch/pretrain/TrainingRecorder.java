@@ -16,7 +16,7 @@ import java.util.function.Consumer;
 import org.slidebatch.store.TrainingStore;
 
 /**
- * The training record of a phase-1 run: every {@code log_every_steps} (and the last step) a row in the database
+ * The training record of a phase-1 run (and, through {@link #phase2}, of a phase-2 run in its own folder): every {@code log_every_steps} (and the last step) a row in the database
  * ({@code training_log}), in {@code train_log.csv} and in {@code train_log.jsonl} beside the checkpoints; console
  * progress (step/total, loss, tokens/s, ETA) at most once a second. On resume, rows past the resumed step (written
  * before a crash) are dropped from all three, so the record matches an uninterrupted run's steps.
@@ -37,6 +37,7 @@ public final class TrainingRecorder implements Phase1Run.Listener {
     private long lastPrint;
     private long startNanos = System.nanoTime();
     private long stepsThisRun;
+    private int phase = 1;
 
     public TrainingRecorder(TrainingStore store, long stepExecutionId, String runTag, Path dir, int logEvery,
                             PrintStream console, Consumer<Phase1Run.StepRecord> progress, Consumer<Path> checkpoints) {
@@ -54,7 +55,7 @@ public final class TrainingRecorder implements Phase1Run.Listener {
     /** A fresh run (step 0) or a resumed one: rows past {@code step} are dropped. */
     @Override
     public void started(Path checkpoint, long step) {
-        store.deleteLogAfter(runTag, 1, step);
+        store.deleteLogAfter(runTag, phase, step);
         truncate(csv, step, true);
         truncate(jsonl, step, false);
         if (checkpoint != null) {
@@ -72,12 +73,12 @@ public final class TrainingRecorder implements Phase1Run.Listener {
         boolean logged = r.losses() != null && (r.step() % logEvery == 0 || r.step() == r.totalSteps());
         if (logged) {
             Instant now = Instant.now();
-            store.saveLog(new TrainingStore.LogRow(stepExecutionId, runTag, 1, r.epoch(), r.step(), r.lr(), r.losses().loss(),
+            store.saveLog(new TrainingStore.LogRow(stepExecutionId, runTag, phase, r.epoch(), r.step(), r.lr(), r.losses().loss(),
                 r.losses().byol(), r.losses().mfr(), r.tokensPerSecond(), r.seconds(), now));
-            append(csv, String.format(Locale.ROOT, "%s,1,%d,%d,%.9g,%.9g,%.9g,%.9g,%.3f,%.4f", now, r.epoch(), r.step(), r.lr(),
+            append(csv, String.format(Locale.ROOT, "%s,%d,%d,%d,%.9g,%.9g,%.9g,%.9g,%.3f,%.4f", now, phase, r.epoch(), r.step(), r.lr(),
                 r.losses().loss(), r.losses().byol(), r.losses().mfr(), r.tokensPerSecond(), r.seconds()), CSV_HEADER);
-            append(jsonl, String.format(Locale.ROOT, "{\"phase\":1,\"epoch\":%d,\"step\":%d,\"lr\":%.9g,\"loss\":%.9g,"
-                + "\"loss_byol\":%.9g,\"loss_mfr\":%.9g,\"tps\":%.3f,\"seconds\":%.4f,\"ts\":\"%s\"}", r.epoch(), r.step(), r.lr(),
+            append(jsonl, String.format(Locale.ROOT, "{\"phase\":%d,\"epoch\":%d,\"step\":%d,\"lr\":%.9g,\"loss\":%.9g,"
+                + "\"loss_byol\":%.9g,\"loss_mfr\":%.9g,\"tps\":%.3f,\"seconds\":%.4f,\"ts\":\"%s\"}", phase, r.epoch(), r.step(), r.lr(),
                 r.losses().loss(), r.losses().byol(), r.losses().mfr(), r.tokensPerSecond(), r.seconds(), now), null);
         }
         long now = System.nanoTime();
@@ -86,15 +87,44 @@ public final class TrainingRecorder implements Phase1Run.Listener {
             double elapsed = (now - startNanos) / 1e9;
             double rate = elapsed > 0 ? stepsThisRun / elapsed : 0;
             long eta = rate > 0 ? Math.round((r.totalSteps() - r.step()) / rate) : -1;
-            console.printf(Locale.ROOT, "[pretrain] %d/%d steps (epoch %d), loss %s, lr %.3g, %.0f tokens/s, ETA %s%n",
-                r.step(), r.totalSteps(), r.epoch(), r.losses() == null ? "-" : String.format(Locale.ROOT, "%.4f", r.losses().loss()),
-                r.lr(), r.tokensPerSecond(), eta < 0 ? "?" : eta + " s");
+            // phase 1's line stays "[pretrain] <step>/<total> …" (what the crash tests wait for); phase 2's says so
+            console.printf(Locale.ROOT, "[pretrain] %s%d/%d steps (epoch %d), loss %s, lr %.3g, %.0f %s/s, ETA %s%n",
+                phase == 1 ? "" : "phase " + phase + ": ", r.step(), r.totalSteps(), r.epoch(), r.losses() == null ? "-" : String.format(Locale.ROOT, "%.4f", r.losses().loss()),
+                r.lr(), r.tokensPerSecond(), phase == 1 ? "tokens" : "tiles", eta < 0 ? "?" : eta + " s");
         }
     }
 
     @Override
     public void checkpoint(Path file, long step) {
         checkpoints.accept(file);
+    }
+
+    /**
+     * Phase 2's listener: rows with phase 2 (loss, BYOL, MFR; the tokens/s column holds tiles/s) in the database
+     * under the same run tag and in this recorder's folder (the phase-2 folder), the same console progress. Call
+     * {@link Phase2Run.Listener#resumed} with step 0 before a fresh run so rows of a crashed attempt are dropped.
+     */
+    public Phase2Run.Listener phase2() {
+        phase = 2;
+        return new Phase2Run.Listener() {
+            @Override
+            public void resumed(Path checkpoint, long step) {
+                started(checkpoint, step);
+            }
+
+            @Override
+            public void step(Phase2Run.StepRecord r) {
+                Phase2Step.StepLosses l = r.losses();
+                TrainingRecorder.this.step(new Phase1Run.StepRecord(r.epoch(), r.step(), r.totalSteps(), r.lr(),
+                    l == null ? null : new ByolMfrTrainer.StepLosses(l.loss(), l.byol(), l.mfr()), r.tiles(), r.seconds(),
+                    r.skipped()));
+            }
+
+            @Override
+            public void checkpoint(Path file, long step) {
+                checkpoints.accept(file);
+            }
+        };
     }
 
     private static void append(Path file, String line, String header) {

@@ -39,9 +39,13 @@ class Phase2ParametersTest {
     }
 
     @Test
-    void askingForPhase2InTheStepIsRefusedAsNotImplemented() {
-        Phase2Parameters.defaults().requireSupported();
-        assertThatThrownBy(() -> Phase2Parameters.from(Map.of("phases", "both")::get).requireSupported())
-            .hasMessageContaining("phases=both: phase 2 in the pretrain step is not implemented yet");
+    void phasesSayWhichPhasesRun() {
+        Phase2Parameters one = Phase2Parameters.defaults();
+        Phase2Parameters both = Phase2Parameters.from(Map.of("phases", "both")::get);
+        Phase2Parameters two = Phase2Parameters.from(Map.of("phases", "2")::get);
+        org.assertj.core.api.Assertions.assertThat(new boolean[] {one.runsPhase1(), one.runsPhase2(), both.runsPhase1(),
+            both.runsPhase2(), two.runsPhase1(), two.runsPhase2()}).containsExactly(true, false, true, true, false, true);
+        assertThatThrownBy(() -> Phase2Parameters.from(Map.of("phases", "3")::get))
+            .hasMessage("pretrain: phases must be 1, 2 or both, got '3'");
     }
 }

@@ -38,11 +38,22 @@ public final class CliProcess implements AutoCloseable {
 
     /** Starts {@code slidebatch ARGS} with the test classpath; {@code itemDelayMs} slows items so a test can interrupt. */
     public static CliProcess start(long itemDelayMs, String... args) throws IOException {
+        return start("512m", itemDelayMs, args);
+    }
+
+    /** As {@link #start(long, String...)} with the JVM's {@code -Xmx} (phase 2 holds a trainable ConvNeXt-Tiny: 2g). */
+    public static CliProcess start(String heap, long itemDelayMs, String... args) throws IOException {
+        return start(heap, java.util.Map.of(), itemDelayMs, args);
+    }
+
+    /** As {@link #start(String, long, String...)} with extra environment variables for the process. */
+    public static CliProcess start(String heap, java.util.Map<String, String> env, long itemDelayMs, String... args)
+            throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("--enable-native-access=ALL-UNNAMED");
         cmd.add("--sun-misc-unsafe-memory-access=allow");
-        cmd.add("-Xmx512m");
+        cmd.add("-Xmx" + heap);
         cmd.add("-Djava.awt.headless=true");
         cmd.add("-Dslidebatch.debug.item-delay-ms=" + itemDelayMs);
         cmd.add("-cp");
@@ -50,12 +61,24 @@ public final class CliProcess implements AutoCloseable {
         cmd.add("org.slidebatch.cli.SlidebatchMain");
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().putAll(env);
         return new CliProcess(pb.start());
     }
 
     /** Runs to completion and returns the exit code. */
     public static CliProcess run(Duration timeout, String... args) throws IOException, InterruptedException {
-        CliProcess p = start(0, args);
+        return run("512m", timeout, args);
+    }
+
+    /** As {@link #run(Duration, String...)} with the JVM's {@code -Xmx}. */
+    public static CliProcess run(String heap, Duration timeout, String... args) throws IOException, InterruptedException {
+        return run(heap, java.util.Map.of(), timeout, args);
+    }
+
+    /** As {@link #run(String, Duration, String...)} with extra environment variables for the process. */
+    public static CliProcess run(String heap, java.util.Map<String, String> env, Duration timeout, String... args)
+            throws IOException, InterruptedException {
+        CliProcess p = start(heap, env, 0, args);
         p.waitFor(timeout);
         return p;
     }
