@@ -15,8 +15,5 @@ export JAVA_HOME
 export PATH="$JAVA_HOME/bin:$PATH"
 # DJL (later stages) must stay offline and keep its natives in one place.
 export DJL_OFFLINE=true
-# libtorch's MKL gives bit-identical results across processes only in a conditional-reproducibility mode: a training
-# resumed after kill -9 in a new process must equal the uninterrupted run to the bit. Override by setting MKL_CBWR.
-export MKL_CBWR="${MKL_CBWR:-COMPATIBLE}"
 export DJL_CACHE_DIR="${DJL_CACHE_DIR:-$HOME/.cache/slidebatch/djl}"
 SLIDEBATCH_JAR="$SLIDEBATCH_HOME/target/slidebatch.jar"

@@ -95,8 +95,7 @@ class GradeCrashRestartTests {
         // the CLI processes). Without it, in 4 of 7 runs of this test fold0 differed in its last bits from the same fold
         // trained by another process, from epoch 1 on, while the resumed fold1 always matched; with MKL_CBWR=COMPATIBLE
         // 6 of 6 runs matched whole (MKL documents results that depend on buffer alignment unless CBWR is set; the
-        // cause is not proven further). So the resume is exact; cross-process bit-reproducibility needs MKL_CBWR, which
-        // surefire (pom.xml) and scripts/env.sh set to COMPATIBLE.
+        // cause is not proven further). So the resume is exact; cross-process bit-reproducibility needs MKL_CBWR.
         List<String> compared = new java.util.ArrayList<>(List.of("seed42/fold1/state.safetensors",
             "seed42/fold1/best.safetensors", "seed42/fold1/oof.csv"));
         if (System.getenv("MKL_CBWR") != null) {
