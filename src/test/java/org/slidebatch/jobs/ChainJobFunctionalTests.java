@@ -96,7 +96,7 @@ class ChainJobFunctionalTests {
         JobExecution e = JobLaunches.start(jobOperator, chain, params("labels", labels.toString(), "protocol", "binary-cv",
             "folds", "2", "boots", "50"));
         assertThat(e.getStatus()).as(e.getAllFailureExceptions().toString()).isEqualTo(BatchStatus.COMPLETED);
-        assertThat(steps(e)).endsWith("pretrain", "embed", "embed.export", "evaluate.split", "evaluate.folds",
+        assertThat(steps(e)).endsWith("pretrain", "diagnostics", "embed", "embed.export", "evaluate.split", "evaluate.folds",
             "evaluate.report", "report");
         Path ws = tmp.resolve("ws");
         // evaluate read the chain's own embeddings/<embed_tag>/ (demo), all 8 slides
