@@ -21,6 +21,7 @@ from torchvision.ops.stochastic_depth import StochasticDepth
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from osfm_reference import MFRDecoder, MILTransformer, cos_loss, ema_update, save_safetensors  # noqa: E402
 from parity_aggregator import lively  # noqa: E402
+from convnext_reference import lively_convnext, timm_state  # noqa: E402
 
 # OpenSlideFM's lr, backbone ratio, weight decay and lambda; a small tau so that the EMA step is visible. Adam's first
 # update is lr * g / (|g| + eps) per element: where |g| is near eps (1e-8) float rounding moves it by a fraction of lr
@@ -28,42 +29,14 @@ from parity_aggregator import lively  # noqa: E402
 LR, RATIO, WEIGHT_DECAY, EMA_TAU, LAMBDA_MFR = 1.5e-4, 0.1, 1e-4, 0.9, 0.5
 
 
-def timm_name(k):  # a key of convnext_tiny().features.state_dict(), prefixed "features."
-    p = k.split(".")
-    f = int(p[1])
-    if f == 0:
-        return "stem.%s.%s" % (p[2], p[3])
-    if f % 2 == 0:
-        return "stages.%d.downsample.%s.%s" % (f // 2, p[2], p[3])
-    s, b = (f - 1) // 2, p[2]
-    if p[3] == "layer_scale":
-        return "stages.%d.blocks.%s.gamma" % (s, b)
-    part = {"0": "conv_dw", "2": "norm", "3": "mlp.fc1", "5": "mlp.fc2"}[p[4]]
-    return "stages.%d.blocks.%s.%s.%s" % (s, b, part, p[5])
-
-
-def backbone_state(features):
-    return {timm_name("features." + k): (v.reshape(-1) if k.endswith("layer_scale") else v)
-            for k, v in features.state_dict().items()}
-
-
 def main():
     out = sys.argv[1]
     t, size, heads, layers, dd, dh, dl, seed = map(int, sys.argv[2:10])
-    torch.manual_seed(seed)
+    cnx = lively_convnext(seed)
     gen = torch.Generator().manual_seed(seed + 1)
-    cnx = torchvision.models.convnext_tiny(weights=None)
-    with torch.no_grad():
-        for mod in cnx.modules():
-            if isinstance(mod, torch.nn.LayerNorm):
-                mod.weight.normal_(1.0, 0.1)
-                mod.bias.normal_(0.0, 0.1)
-            elif isinstance(mod, (torch.nn.Conv2d, torch.nn.Linear)) and mod.bias is not None:
-                mod.bias.normal_(0.0, 0.02)
-            if hasattr(mod, "layer_scale"):
-                mod.layer_scale.uniform_(0.1, 0.5)
-            if isinstance(mod, StochasticDepth):
-                mod.p = 0.0  # parity: stochastic depth off
+    for mod in cnx.modules():
+        if isinstance(mod, StochasticDepth):
+            mod.p = 0.0  # parity: stochastic depth off
     backbone = cnx.features
     backbone_teacher = torchvision.models.convnext_tiny(weights=None).features
     backbone_teacher.load_state_dict(backbone.state_dict())  # initialised equal (OSFM-spec §8c)
@@ -73,8 +46,8 @@ def main():
     for m in (student, teacher, decoder):
         lively(m, gen)
     os.makedirs(out, exist_ok=True)
-    save_safetensors(os.path.join(out, "backbone.safetensors"), backbone_state(backbone))
-    save_safetensors(os.path.join(out, "backbone_teacher.safetensors"), backbone_state(backbone_teacher))
+    save_safetensors(os.path.join(out, "backbone.safetensors"), timm_state(backbone.state_dict().items()))
+    save_safetensors(os.path.join(out, "backbone_teacher.safetensors"), timm_state(backbone_teacher.state_dict().items()))
     save_safetensors(os.path.join(out, "student.safetensors"), student.state_dict())
     save_safetensors(os.path.join(out, "teacher.safetensors"), teacher.state_dict())
     save_safetensors(os.path.join(out, "decoder.safetensors"), decoder.state_dict())
@@ -114,8 +87,8 @@ def main():
     opt.step()
     ema_update(teacher, student, EMA_TAU)
     ema_update(backbone_teacher, backbone, EMA_TAU)
-    save_safetensors(os.path.join(out, "ref_backbone_after.safetensors"), backbone_state(backbone))
-    save_safetensors(os.path.join(out, "ref_backbone_teacher_after.safetensors"), backbone_state(backbone_teacher))
+    save_safetensors(os.path.join(out, "ref_backbone_after.safetensors"), timm_state(backbone.state_dict().items()))
+    save_safetensors(os.path.join(out, "ref_backbone_teacher_after.safetensors"), timm_state(backbone_teacher.state_dict().items()))
     save_safetensors(os.path.join(out, "ref_student_after.safetensors"), student.state_dict())
     save_safetensors(os.path.join(out, "ref_teacher_after.safetensors"), teacher.state_dict())
     save_safetensors(os.path.join(out, "ref_decoder_after.safetensors"), decoder.state_dict())

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The trainable ConvNeXt-Tiny against torchvision's convnext_tiny in train mode (skipped without Debian's python3-torch
  * and python3-torchvision): one backward pass on 2 images of 64×64 with every parameter drawn; parameter gradients
  * within 1e-4 with stochastic depth off, and again with stochastic depth 0.1 on, its keep/drop decisions replayed from
- * the same uniform draws on both sides. The reference program is scripts/parity/backbone_train.py (also run by
+ * the same uniform draws on both sides. The reference program is scripts/python/backbone_train.py (also run by
  * scripts/parity-backbone-train).
  */
 class BackboneTrainParityTest {
@@ -25,7 +25,7 @@ class BackboneTrainParityTest {
         ModelTestSupport.assumePython("numpy, torch, torchvision");
         int n = 2;
         int size = 64;
-        Path script = Path.of("scripts/parity/backbone_train.py").toAbsolutePath();
+        Path script = Path.of("scripts/python/backbone_train.py").toAbsolutePath();
         ModelTestSupport.python(dir, java.nio.file.Files.readString(script), dir.toString(), "3", "" + n, "" + size);
         var weights = WeightsLoader.loadSafeTensors(dir.resolve("weights.safetensors"), FeatureHead.TORCHVISION_GAP).tensors();
         float[] images = Npy.read(dir.resolve("images.npy"));

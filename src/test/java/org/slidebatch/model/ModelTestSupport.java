@@ -113,7 +113,10 @@ final class ModelTestSupport {
         List<String> cmd = new ArrayList<>(List.of(PYTHON, file.toString()));
         cmd.addAll(List.of(args));
         Path err = dir.resolve("script.err");
-        Process p = new ProcessBuilder(cmd).redirectError(err.toFile()).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(err.toFile());
+        // the scripts of scripts/python share modules (convnext_reference, osfm_reference) from their own folder
+        pb.environment().put("PYTHONPATH", Path.of("scripts", "python").toAbsolutePath().toString());
+        Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(300, TimeUnit.SECONDS)) {
             p.destroyForcibly();

@@ -22,7 +22,7 @@ import static org.assertj.core.api.Assertions.fail;
 import static org.assertj.core.api.Assertions.within;
 
 /**
- * OpenSlideFM NB03's metrics re-implemented with PIL + NumPy ({@code scripts/parity/osfm_reference.py}, as in the
+ * OpenSlideFM NB03's metrics re-implemented with PIL + NumPy ({@code scripts/python/qc_reference.py}, as in the
  * notebook) on the same pixels must give identical fractions, means and blur variance within 1e-6 relative (we
  * follow NumPy's float32 reduction, so they are equal to the bit with NumPy 1.24), and byte-identical PIL planes
  * and overlay;

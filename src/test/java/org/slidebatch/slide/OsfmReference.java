@@ -12,12 +12,12 @@ import org.slidebatch.synth.SyntheticSlideGenerator;
 import org.slidebatch.synth.SyntheticSlideSpec;
 
 /**
- * OpenSlideFM's own arithmetic run by Debian's Python ({@code scripts/parity/osfm_reference.py}), and the slides the
+ * OpenSlideFM's own arithmetic run by Debian's Python ({@code scripts/python/qc_reference.py}), and the slides the
  * parity tests compare on: the real test slides (found through {@link TestSlides}) and generated ones.
  */
 public final class OsfmReference {
 
-    public static final Path SCRIPT = Path.of("scripts", "parity", "osfm_reference.py").toAbsolutePath();
+    public static final Path SCRIPT = Path.of("scripts", "python", "qc_reference.py").toAbsolutePath();
 
     private OsfmReference() {
     }

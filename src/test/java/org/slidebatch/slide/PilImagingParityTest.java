@@ -98,7 +98,7 @@ class PilImagingParityTest {
     private void compare(RgbImage src, List<String> ops, List<RgbImage> ours) throws Exception {
         Path raw = dir.resolve("src.raw");
         Files.write(raw, src.rgb());
-        List<String> args = new ArrayList<>(List.of(Path.of("scripts", "parity", "pil_ops.py").toAbsolutePath().toString(),
+        List<String> args = new ArrayList<>(List.of(Path.of("scripts", "python", "pil_ops.py").toAbsolutePath().toString(),
             raw.toString(), "" + src.width(), "" + src.height(), dir.toString()));
         args.addAll(ops);
         String[] lines = TestSlides.runPython(args, dir).strip().split("\\R");

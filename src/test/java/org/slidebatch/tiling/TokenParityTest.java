@@ -21,7 +21,7 @@ import tools.jackson.databind.json.JsonMapper;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Token sets against OpenSlideFM NB04's code run by Python ({@code osfm_reference.py tokens}: its mask thumbnail,
+ * Token sets against OpenSlideFM NB04's code run by Python ({@code scripts/python/qc_reference.py tokens}: its mask thumbnail,
  * level rule, grid and coverage) on the real and generated slides, where no budget sampling occurs. With our
  * mask-edge clamp (DEVIATIONS: the last mask row and column count) the sets are equal; with OpenSlideFM's own
  * clamp the difference is only that edge and is reported.

@@ -3,14 +3,14 @@ reference that slidebatch's parity tests and scripts/parity-thumbnail compare ag
 python3-openslide, python3-pil, python3-numpy (python3-torchvision for `preprocess`).
 
 usage:
-  osfm_reference.py thumb SLIDE OUTDIR SIZE...           thumbnails: SIZE = N (NB03/NB04: long side N, OpenSlideFM's
+  qc_reference.py thumb SLIDE OUTDIR SIZE...           thumbnails: SIZE = N (NB03/NB04: long side N, OpenSlideFM's
                                                          size rule) or WxH (get_thumbnail((W, H)), wsistream's call);
                                                          writes OUTDIR/<SIZE>.raw, prints "SIZE w h" lines
-  osfm_reference.py qc SLIDE [openslidefm|none]          NB03 metrics on the 1024-px thumbnail; prints JSON
-  osfm_reference.py qcimage RAW W H OUTDIR               NB03 on a raw RGB image: metrics (JSON) and its PIL HSV and L
+  qc_reference.py qc SLIDE [openslidefm|none]          NB03 metrics on the 1024-px thumbnail; prints JSON
+  qc_reference.py qcimage RAW W H OUTDIR               NB03 on a raw RGB image: metrics (JSON) and its PIL HSV and L
                                                          planes and tissue overlay (OUTDIR/hsv.raw, l.raw, overlay.raw)
-  osfm_reference.py tokens SLIDE MPP [osfm|fixed]        NB04 candidates per scale (mask on 2048 px); prints JSON
-  osfm_reference.py preprocess RAW W H OUT.raw           NB05: Resize((224,224), BILINEAR) -> ToTensor -> Normalize
+  qc_reference.py tokens SLIDE MPP [osfm|fixed]        NB04 candidates per scale (mask on 2048 px); prints JSON
+  qc_reference.py preprocess RAW W H OUT.raw           NB05: Resize((224,224), BILINEAR) -> ToTensor -> Normalize
 """
 import json
 import sys

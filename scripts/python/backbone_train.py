@@ -12,56 +12,18 @@ writes OUT_DIR/
                             keep = (u < 1 - p) / (1 - p), p = 0.1 * i / 17 for block i
   reference.json        losses, versions
 """
-import json, struct, sys
+import json, os, sys
 import numpy as np
 import torch, torchvision
 from torchvision.ops.stochastic_depth import StochasticDepth
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from convnext_reference import lively_convnext, timm_state  # noqa: E402
+from osfm_reference import save_safetensors  # noqa: E402
+
 out, seed, n, size = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
-torch.manual_seed(seed)
-model = torchvision.models.convnext_tiny(weights=None)
-with torch.no_grad():
-    for mod in model.modules():
-        if isinstance(mod, torch.nn.LayerNorm):
-            mod.weight.normal_(1.0, 0.1)
-            mod.bias.normal_(0.0, 0.1)
-        elif isinstance(mod, (torch.nn.Conv2d, torch.nn.Linear)) and mod.bias is not None:
-            mod.bias.normal_(0.0, 0.02)
-        if hasattr(mod, "layer_scale"):
-            mod.layer_scale.uniform_(0.1, 0.5)
-
-
-def save_safetensors(path, tensors):
-    header, blobs, offset = {}, [], 0
-    for name, a in tensors.items():
-        a = np.ascontiguousarray(a, dtype="<f4")
-        header[name] = {"dtype": "F32", "shape": list(a.shape), "data_offsets": [offset, offset + a.nbytes]}
-        blobs.append(a.tobytes())
-        offset += a.nbytes
-    h = json.dumps(header, separators=(",", ":")).encode("utf-8")
-    h += b" " * (-len(h) % 8)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(h)))
-        f.write(h)
-        for b in blobs:
-            f.write(b)
-
-
-def timm_name(k):  # a key of model.features.named_parameters(), prefixed "features."
-    p = k.split(".")
-    f = int(p[1])
-    if f == 0:
-        return "stem.%s.%s" % (p[2], p[3])
-    if f % 2 == 0:
-        return "stages.%d.downsample.%s.%s" % (f // 2, p[2], p[3])
-    s, b = (f - 1) // 2, p[2]
-    if p[3] == "layer_scale":
-        return "stages.%d.blocks.%s.gamma" % (s, b)
-    part = {"0": "conv_dw", "2": "norm", "3": "mlp.fc1", "5": "mlp.fc2"}[p[4]]
-    return "stages.%d.blocks.%s.%s.%s" % (s, b, part, p[5])
-
-
-save_safetensors(out + "/weights.safetensors", {k: v.detach().numpy() for k, v in model.state_dict().items()})
+model = lively_convnext(seed)
+save_safetensors(out + "/weights.safetensors", {k: v.detach() for k, v in model.state_dict().items()})
 rng = np.random.default_rng(seed)
 x = rng.standard_normal((n, 3, size, size)).astype(np.float32)
 probe = rng.standard_normal((n, 768)).astype(np.float32)
@@ -101,10 +63,7 @@ def backward(sd_on):
     feats = torch.flatten(torch.nn.functional.adaptive_avg_pool2d(model.features(torch.from_numpy(x)), 1), 1)
     loss = (feats * torch.from_numpy(probe)).sum()
     loss.backward()
-    grads = {}
-    for k, p in model.features.named_parameters():
-        g = p.grad.detach().numpy()
-        grads[timm_name("features." + k)] = g.reshape(-1) if k.endswith("layer_scale") else g
+    grads = timm_state((k, p.grad.detach().clone()) for k, p in model.features.named_parameters())
     for b, s in zip(blocks, saved):
         b.stochastic_depth = s
     return float(loss), grads
@@ -117,6 +76,6 @@ save_safetensors(out + "/grads_sd_on.safetensors", g_on)
 with open(out + "/reference.json", "w") as f:
     json.dump({"torch": torch.__version__, "torchvision": torchvision.__version__, "seed": seed, "images": n,
                "size": size, "loss_sd_off": loss_off, "loss_sd_on": loss_on,
-               "grad_abs_max_sd_off": max(float(np.abs(g).max()) for g in g_off.values())}, f, indent=1)
+               "grad_abs_max_sd_off": max(float(g.abs().max()) for g in g_off.values())}, f, indent=1)
 print("reference: torch %s; loss %.6f (stochastic depth off), %.6f (on, replayed draws)" % (
     torch.__version__, loss_off, loss_on), file=sys.stderr)
