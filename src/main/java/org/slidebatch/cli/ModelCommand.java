@@ -311,13 +311,7 @@ final class ModelCommand implements Runnable {
         description = {"Compares our aggregator with a PyTorch reference written by scripts/python/parity_aggregator.py",
             "(scripts/parity-aggregator runs both): eval outputs on a padded batch and the weights after two",
             "phase-1 steps. Prints the largest absolute differences as JSON; exit 1 when one exceeds --tol."})
-    static final class CheckAggregator implements Callable<Integer> {
-
-        @Option(names = "--reference", required = true, paramLabel = "DIR")
-        Path reference;
-
-        @Option(names = "--tol", defaultValue = "1e-4")
-        double tol;
+    static final class CheckAggregator extends ParityCheck {
 
         @Override
         public Integer call() throws IOException {
@@ -330,11 +324,7 @@ final class ModelCommand implements Runnable {
             out.put("student_after_2_steps", r.student());
             out.put("teacher_after_2_steps", r.teacher());
             out.put("decoder_after_2_steps", r.decoder());
-            out.put("worst", r.worst());
-            out.put("tol", tol);
-            out.put("engine", DjlRuntime.describe());
-            System.out.println(Json.write(out));
-            return r.worst() <= tol ? 0 : 1;
+            return print(out, r.worst(), true);
         }
     }
 
@@ -343,13 +333,7 @@ final class ModelCommand implements Runnable {
             "scripts/python/parity_grade.py (scripts/parity-grade runs both): eval logits on a padded two-scale batch",
             "and the weights and EMA after two NB11 steps. Prints the largest absolute differences as JSON; exit 1",
             "when one exceeds --tol (the dead elements, whose true gradient is 0, against 2 x the summed lr)."})
-    static final class CheckGrader implements Callable<Integer> {
-
-        @Option(names = "--reference", required = true, paramLabel = "DIR")
-        Path reference;
-
-        @Option(names = "--tol", defaultValue = "1e-4")
-        double tol;
+    static final class CheckGrader extends ParityCheck {
 
         @Override
         public Integer call() throws IOException {
@@ -361,11 +345,27 @@ final class ModelCommand implements Runnable {
             out.put("weights_after_2_steps", r.weights());
             out.put("ema_after_2_steps", r.ema());
             out.put("dead_weights_after_2_steps", r.deadWeights());
-            out.put("worst", r.worst());
+            return print(out, r.worst(), r.deadWeights() <= 2 * r.lrSum());
+        }
+    }
+
+    /** A parity check against a reference folder a Python script wrote: the differences as JSON, exit 1 above --tol. */
+    abstract static class ParityCheck implements Callable<Integer> {
+
+        @Option(names = "--reference", required = true, paramLabel = "DIR")
+        Path reference;
+
+        @Option(names = "--tol", defaultValue = "1e-4")
+        double tol;
+
+        /** Prints the largest differences with the worst, the tolerance and the engine; 0 when all hold. */
+        final int print(Map<String, Object> differences, double worst, boolean otherBoundsHold) {
+            Map<String, Object> out = new LinkedHashMap<>(differences);
+            out.put("worst", worst);
             out.put("tol", tol);
             out.put("engine", DjlRuntime.describe());
             System.out.println(Json.write(out));
-            return r.worst() <= tol && r.deadWeights() <= 2 * r.lrSum() ? 0 : 1;
+            return worst <= tol && otherBoundsHold ? 0 : 1;
         }
     }
 }
