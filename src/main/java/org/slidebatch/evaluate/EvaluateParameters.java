@@ -24,11 +24,13 @@ import org.springframework.batch.core.job.parameters.JobParameters;
  *   balanced; the best configuration is chosen per outer fold on {@code inner_folds} inner folds of the training
  *   patients unless {@code select_on_test=true} (the original's choice on the test centers, docs/DEVIATIONS.md).</li>
  * </ul>
+ * A label row without an embedding (or without a label) is left out with its reason, recorded; with
+ * {@code strict_labels=true} it fails the job instead.
  */
 public record EvaluateParameters(Path labels, Path embeddings, String protocol, String labelColumn, List<Long> seeds,
                                  int folds, double c, List<String> models, List<Double> cs, int innerFolds,
                                  boolean selectOnTest, int boots, long bootstrapSeed, int maxIter, double tol,
-                                 String aggregate) {
+                                 String aggregate, boolean strictLabels) {
 
     public static final List<String> PROTOCOLS = List.of("probe", "binary-cv", "loco");
     public static final List<String> MODELS = List.of("ordinal", "logreg_l2", "logreg_l1", "ridge");
@@ -39,7 +41,7 @@ public record EvaluateParameters(Path labels, Path embeddings, String protocol, 
      */
     public static final Set<String> KNOWN = Set.of("labels", "embeddings", "protocol", "label", "seeds", "folds", "C",
         "models", "Cs", "inner_folds", "select_on_test", "boots", "bootstrap_seed", "max_iter", "tol", "aggregate",
-        "run.id", "seed");
+        "strict_labels", "run.id", "seed");
 
     public static void refuseUnknown(JobParameters p) {
         List<String> unknown = p.parameters().stream().map(x -> x.name()).filter(n -> !KNOWN.contains(n)).sorted().toList();
@@ -143,7 +145,7 @@ public record EvaluateParameters(Path labels, Path embeddings, String protocol, 
             throw new IllegalArgumentException("aggregate must be mean, max or none, got '" + aggregate + "'");
         }
         return new EvaluateParameters(labelsPath, embeddings, protocol, label, seeds, folds, c, models, cs, inner,
-            selectOnTest, boots, bootSeed, maxIter, tol, aggregate);
+            selectOnTest, boots, bootSeed, maxIter, tol, aggregate, Params.bool(p, "strict_labels", false));
     }
 
     /** The most recently modified folder under {@code <workspace>/embeddings/} (the embed step's tags). */

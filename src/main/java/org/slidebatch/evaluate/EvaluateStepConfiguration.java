@@ -15,6 +15,8 @@ import javax.sql.DataSource;
 import org.slidebatch.batch.PassportListener;
 import org.slidebatch.store.EvalStore;
 import org.slidebatch.store.PassportStore;
+import org.slidebatch.store.SlideStepStatus;
+import org.slidebatch.store.SlideStore;
 import org.slidebatch.workspace.AtomicFiles;
 import org.slidebatch.workspace.Workspace;
 import org.springframework.batch.core.repository.JobRepository;
@@ -51,11 +53,18 @@ public class EvaluateStepConfiguration {
 
     @Bean
     Step evaluateSplitStep(JobRepository repo, PlatformTransactionManager tx, EvalStore store, Workspace workspace,
-                           PassportStore passports) {
+                           PassportStore passports, SlideStore slides) {
         return new StepBuilder(SPLIT_STEP, repo)
             .tasklet((contribution, chunk) -> {
                 StepExecution se = contribution.getStepExecution();
-                Loaded l = load(se, workspace);
+                Loaded l = load(se, workspace, slides);
+                long instanceId = se.getJobExecution().getJobInstance().getInstanceId();
+                List<EvalStore.ExclusionRow> left = new ArrayList<>();
+                for (EvaluationData.Exclusion x : l.data.excluded()) {
+                    left.add(new EvalStore.ExclusionRow(x.line(), x.key(), x.reason(), se.getId()));
+                    System.out.println("[" + SPLIT_STEP + "] left out " + l.params.labels() + " line " + x.line() + ": " + x.reason());
+                }
+                store.replaceExclusions(instanceId, l.params.protocol(), left);
                 SplitPlan plan = SplitPlan.of(l.data, l.params);
                 for (int s = 0; s < plan.seeds().size(); s++) {
                     for (Fold f : plan.foldsPerSeed().get(s)) {
@@ -67,9 +76,10 @@ public class EvaluateStepConfiguration {
                             plan.splitter(), plan.seeds().get(s), f.name(), f.index(), test, se.getId());
                     }
                 }
-                String note = String.format(Locale.ROOT, "%s: %d units from %d slides, %d classes, %s x %d seeds, %d fold tasks",
+                String note = String.format(Locale.ROOT, "%s: %d units from %d slides, %d classes, %s x %d seeds, %d fold tasks; "
+                        + "%d label rows left out (eval_exclusion, evaluation/%s/excluded.csv)",
                     l.params.protocol(), l.data.units().size(), l.data.slides(), l.data.classes().size(), plan.splitter(),
-                    plan.seeds().size(), plan.tasks().size());
+                    plan.seeds().size(), plan.tasks().size(), left.size(), l.params.protocol());
                 se.getExecutionContext().putString(PassportListener.NOTES, note);
                 System.out.println("[" + SPLIT_STEP + "] " + note);
                 return RepeatStatus.FINISHED;
@@ -80,7 +90,7 @@ public class EvaluateStepConfiguration {
 
     @Bean
     Step evaluateFoldsStep(JobRepository repo, PlatformTransactionManager tx, EvalStore store, Workspace workspace,
-                           PassportStore passports) {
+                           PassportStore passports, SlideStore slides) {
         TransactionTemplate own = new TransactionTemplate(tx);
         own.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
         Map<Long, Loaded> cache = new LinkedHashMap<>();
@@ -94,7 +104,7 @@ public class EvaluateStepConfiguration {
                     cache.clear();
                     started[0] = System.nanoTime();
                     started[1] = -1;
-                    l = load(se, workspace);
+                    l = load(se, workspace, slides);
                     cache.put(se.getId(), l);
                 }
                 long instance = se.getJobExecution().getJobInstance().getInstanceId();
@@ -124,15 +134,15 @@ public class EvaluateStepConfiguration {
 
     @Bean
     Step evaluateReportStep(JobRepository repo, PlatformTransactionManager tx, EvalStore store, Workspace workspace,
-                            PassportStore passports) {
+                            PassportStore passports, SlideStore slides) {
         return new StepBuilder(REPORT_STEP, repo)
             .tasklet((contribution, chunk) -> {
                 StepExecution se = contribution.getStepExecution();
-                Loaded l = load(se, workspace);
+                Loaded l = load(se, workspace, slides);
                 long instance = se.getJobExecution().getJobInstance().getInstanceId();
                 String protocol = l.params.protocol();
                 EvaluationReport.Output out = EvaluationReport.build(l.data, l.params, store.foldResults(instance, protocol),
-                    store.predictions(instance, protocol), se.getId());
+                    store.predictions(instance, protocol), store.exclusions(instance, protocol), se.getId());
                 store.replaceMetrics(instance, protocol, out.metrics());
                 Path dir = workspace.stage(STAGE_FOLDER).resolve(protocol);
                 for (var f : out.files().entrySet()) {
@@ -158,7 +168,7 @@ public class EvaluateStepConfiguration {
     private record Loaded(EvaluateParameters params, EvaluationData data, SplitPlan plan) {
     }
 
-    private static Loaded load(StepExecution se, Workspace workspace) {
+    private static Loaded load(StepExecution se, Workspace workspace, SlideStore slides) {
         // In a chain the embeddings are those of its own embed step (put in the job's context before evaluate.split);
         // the standalone job takes embeddings=DIR or the newest folder under embeddings/.
         String chain = se.getJobExecution().getExecutionContext().getString(CHAIN_EMBEDDINGS, null);
@@ -166,12 +176,29 @@ public class EvaluateStepConfiguration {
         try {
             // In a chain nothing checked the labels against the embeddings before the job started: a bad row fails
             // the step here, with the file and row in the message.
-            EvaluationData d = EvaluationData.load(p.labels(), p.embeddings(), p.labelColumn(), p.aggregate());
+            EvaluationData d = EvaluationData.load(p.labels(), p.embeddings(), p.labelColumn(), p.aggregate(),
+                p.strictLabels(), knowledge(slides));
             p.check(d);
             return new Loaded(p, d, SplitPlan.of(d, p));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Why a labelled slide may have no embedding: null when it is not in the manifest, else the reason of its
+     * latest step that did not finish it (QC exclusion, tiling without a token tile, a failure), "" when none.
+     */
+    public static EvaluationData.SlideKnowledge knowledge(SlideStore slides) {
+        Set<String> known = new java.util.HashSet<>();
+        slides.findAll().forEach(r -> known.add(r.slideId()));
+        Map<String, String> reason = new java.util.HashMap<>();
+        for (SlideStepStatus s : slides.findStepStatuses()) { // ordered by slide, then time: the latest wins
+            if (!SlideStepStatus.DONE.equals(s.status())) {
+                reason.put(s.slideId(), s.stepName() + " " + s.status() + (s.reason() == null || s.reason().isBlank() ? "" : ": " + s.reason()));
+            }
+        }
+        return id -> known.contains(id) ? reason.getOrDefault(id, "") : null;
     }
 
     /** The fold as stored by {@code evaluate.split}: test = its stored units, train = every other unit. */

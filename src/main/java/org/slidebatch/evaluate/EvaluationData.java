@@ -21,17 +21,46 @@ import org.slidebatch.model.Npy;
  * <p>Labels contract: a header with {@code slide_id} or {@code patient_id} (or both), the label column, and
  * optional {@code group}, {@code center}, {@code provider}. With {@code slide_id} each row labels one slide;
  * with only {@code patient_id} a row labels every embedding whose file name is the patient id or starts with it
- * followed by '-', '_' or '.'. Errors name the file and the line: unknown slide (no embedding), missing label,
- * duplicate row, a patient with two different labels, a class with one member.
+ * followed by '-', '_' or '.'.
+ *
+ * <p>A row whose slide (or patient) has no embedding, or whose label is empty, is left out with its reason
+ * ({@link Exclusion}: "no embedding for slide X under embeddings/&lt;tag&gt;", a slide not in the workspace's
+ * manifest said so, the reason a stage gave for the slide when one did) and the evaluation goes on with the other
+ * rows; with {@code strict} such a row is an error instead. Always errors (naming the file and the line): duplicate
+ * row, a patient with two different labels, a class with one member, no row left.
  *
  * @param units unit ids in first-appearance order of the labels file
  * @param y encoded labels 0..K−1 (classes sorted: numerically when all are integers)
+ * @param excluded the label rows left out, in file order
  */
 public record EvaluationData(List<String> units, double[][] x, int[] y, List<String> classes, String[] patients,
-                             String[] centers, String[] groups, String[] providers, int slides) {
+                             String[] centers, String[] groups, String[] providers, int slides, List<Exclusion> excluded) {
+
+    /**
+     * A label row left out of the evaluation.
+     *
+     * @param line the row's line in the labels file (header = 1)
+     * @param key its slide_id (or patient_id when the file has no slide_id)
+     */
+    public record Exclusion(int line, String key, String reason) {
+    }
+
+    /**
+     * What the workspace knows of slides that have no embedding: {@code null} = nothing (the slide is only said to
+     * have no embedding); else, per slide id in the manifest, the reason a stage recorded for it (empty when none).
+     */
+    public interface SlideKnowledge {
+        /** null when the slide is not in the workspace's manifest; "" when it is and no stage gave a reason. */
+        String reasonFor(String slideId);
+    }
 
     public static EvaluationData load(Path labelsFile, Path embeddingsDir, String labelColumn, String aggregate)
         throws IOException {
+        return load(labelsFile, embeddingsDir, labelColumn, aggregate, false, null);
+    }
+
+    public static EvaluationData load(Path labelsFile, Path embeddingsDir, String labelColumn, String aggregate,
+                                      boolean strict, SlideKnowledge known) throws IOException {
         CsvTable t = CsvTable.read(labelsFile);
         boolean bySlide = t.has("slide_id");
         if (!bySlide && !t.has("patient_id")) {
@@ -44,6 +73,7 @@ public record EvaluationData(List<String> units, double[][] x, int[] y, List<Str
         Map<String, Integer> rowOfKey = new HashMap<>();
         List<String> slideIds = new ArrayList<>();
         List<Integer> slideRow = new ArrayList<>();
+        List<Exclusion> excluded = new ArrayList<>();
         for (int r = 0; r < t.size(); r++) {
             String key = bySlide ? t.get(r, "slide_id") : t.get(r, "patient_id");
             String where = labelsFile + " line " + t.line(r);
@@ -55,19 +85,32 @@ public record EvaluationData(List<String> units, double[][] x, int[] y, List<Str
                 throw new IllegalArgumentException(where + ": duplicate row for '" + key + "' (first at line " + t.line(prev) + ")");
             }
             if (t.get(r, labelColumn).isEmpty()) {
-                throw new IllegalArgumentException(where + ": missing label (column '" + labelColumn + "') for '" + key + "'");
+                if (strict) {
+                    throw new IllegalArgumentException(where + ": missing label (column '" + labelColumn + "') for '" + key + "'");
+                }
+                excluded.add(new Exclusion(t.line(r), key, "no label in column '" + labelColumn + "'"));
+                continue;
             }
             if (bySlide) {
                 if (!embeddings.containsKey(key)) {
-                    throw new IllegalArgumentException(where + ": unknown slide '" + key + "' (no " + key + ".npy in " + embeddingsDir + ")");
+                    if (strict) {
+                        throw new IllegalArgumentException(where + ": unknown slide '" + key + "' (no " + key + ".npy in "
+                            + embeddingsDir + ")");
+                    }
+                    excluded.add(new Exclusion(t.line(r), key, noEmbedding("slide", key, embeddingsDir, known)));
+                    continue;
                 }
                 slideIds.add(key);
                 slideRow.add(r);
             } else {
                 List<String> own = embeddings.keySet().stream().filter(s -> belongsTo(s, key)).sorted().toList();
                 if (own.isEmpty()) {
-                    throw new IllegalArgumentException(where + ": unknown patient '" + key + "' (no embedding named after it in "
-                        + embeddingsDir + ")");
+                    if (strict) {
+                        throw new IllegalArgumentException(where + ": unknown patient '" + key + "' (no embedding named after it in "
+                            + embeddingsDir + ")");
+                    }
+                    excluded.add(new Exclusion(t.line(r), key, noEmbedding("patient", key, embeddingsDir, null)));
+                    continue;
                 }
                 for (String s : own) {
                     slideIds.add(s);
@@ -116,7 +159,9 @@ public record EvaluationData(List<String> units, double[][] x, int[] y, List<Str
             }
         }
         if (n == 0) {
-            throw new IllegalArgumentException(labelsFile + ": no labelled rows");
+            throw new IllegalArgumentException(labelsFile + ": no labelled rows" + (excluded.isEmpty() ? ""
+                : " with an embedding (" + excluded.size() + " left out, first: line " + excluded.get(0).line() + ": "
+                    + excluded.get(0).reason() + ")"));
         }
         List<String> classes = sortedClasses(labels);
         int[] y = new int[n];
@@ -140,7 +185,24 @@ public record EvaluationData(List<String> units, double[][] x, int[] y, List<Str
         if (classes.size() < 2) {
             throw new IllegalArgumentException(labelsFile + ": column '" + labelColumn + "' has a single class '" + classes.get(0) + "'");
         }
-        return new EvaluationData(units, x, y, classes, patients, centers, groups, providers, slideIds.size());
+        return new EvaluationData(units, x, y, classes, patients, centers, groups, providers, slideIds.size(),
+            List.copyOf(excluded));
+    }
+
+    /** "no embedding for slide X under embeddings/&lt;tag&gt;", with what the workspace knows of the slide. */
+    static String noEmbedding(String what, String key, Path embeddingsDir, SlideKnowledge known) {
+        Path parent = embeddingsDir.toAbsolutePath().normalize().getParent();
+        String where = parent != null && parent.getFileName() != null && parent.getFileName().toString().equals("embeddings")
+            ? "embeddings/" + embeddingsDir.getFileName() : embeddingsDir.toString();
+        String base = "no embedding for " + what + " " + key + " under " + where;
+        if (known == null) {
+            return base;
+        }
+        String reason = known.reasonFor(key);
+        if (reason == null) {
+            return base + " (not a slide of this workspace's manifest)";
+        }
+        return reason.isEmpty() ? base : base + " (" + reason + ")";
     }
 
     static boolean belongsTo(String slide, String patient) {

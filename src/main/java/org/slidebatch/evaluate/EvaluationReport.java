@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import org.slidebatch.store.EvalStore.ExclusionRow;
 import org.slidebatch.store.EvalStore.FoldResultRow;
 import org.slidebatch.store.EvalStore.MetricRow;
 import org.slidebatch.store.EvalStore.PredictionRow;
@@ -32,19 +33,44 @@ public final class EvaluationReport {
     private EvaluationReport() {
     }
 
+    /**
+     * The protocol's files plus {@code excluded.csv} (the label rows left out, with their reason and the step
+     * execution that recorded them); the protocol's JSON summary also lists them under {@code excluded}.
+     */
     public static Output build(EvaluationData d, EvaluateParameters p, List<FoldResultRow> results,
-                               List<PredictionRow> predictions, long stepExecutionId) {
-        return switch (p.protocol()) {
-            case "probe" -> probe(d, p, results, predictions, stepExecutionId);
-            case "binary-cv" -> binaryCv(d, p, results, predictions, stepExecutionId);
-            default -> loco(d, p, results, predictions, stepExecutionId);
+                               List<PredictionRow> predictions, List<ExclusionRow> excluded, long stepExecutionId) {
+        Output out = switch (p.protocol()) {
+            case "probe" -> probe(d, p, results, predictions, excluded, stepExecutionId);
+            case "binary-cv" -> binaryCv(d, p, results, predictions, excluded, stepExecutionId);
+            default -> loco(d, p, results, predictions, excluded, stepExecutionId);
         };
+        StringBuilder csv = new StringBuilder(Csv.line("line", "label_key", "reason", "step_execution_id"));
+        for (ExclusionRow x : excluded) {
+            csv.append(Csv.line(x.line(), x.key(), x.reason(), x.stepExecutionId()));
+        }
+        Map<String, String> files = new LinkedHashMap<>(out.files());
+        files.put("excluded.csv", csv.toString());
+        return new Output(files, out.metrics());
+    }
+
+    /** The left-out label rows as the JSON summaries list them. */
+    static List<Map<String, Object>> excludedJson(List<ExclusionRow> excluded) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (ExclusionRow x : excluded) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("line", x.line());
+            m.put("label_key", x.key());
+            m.put("reason", x.reason());
+            m.put("step_execution_id", x.stepExecutionId());
+            out.add(m);
+        }
+        return out;
     }
 
     // ---------------------------------------------------------------- probe (NB07)
 
     static Output probe(EvaluationData d, EvaluateParameters p, List<FoldResultRow> results, List<PredictionRow> preds,
-                        long sid) {
+                        List<ExclusionRow> excluded, long sid) {
         Map<String, String> files = new LinkedHashMap<>();
         List<MetricRow> rows = new ArrayList<>();
         List<String> names = List.of("accuracy", "balanced_accuracy", "macro_f1", "macro_auc");
@@ -146,6 +172,8 @@ public final class EvaluationReport {
         }
         tm.put("bootstrap", ordered("unit", "patient", "replicates", p.boots(), "seed", p.bootstrapSeed(),
             "on", "out-of-fold probabilities averaged over seeds"));
+        tm.put("n_excluded", excluded.size());
+        tm.put("excluded", excludedJson(excluded));
         tm.put("step_execution_id", sid);
         files.put("test_metrics.json", JSON.writeValueAsString(tm) + "\n");
         rows.add(metricRow("pooled", "accuracy", pooledAcc, accCi, "patient", sid));
@@ -201,7 +229,7 @@ public final class EvaluationReport {
     // ---------------------------------------------------------------- binary-cv (NB09A)
 
     static Output binaryCv(EvaluationData d, EvaluateParameters p, List<FoldResultRow> results, List<PredictionRow> preds,
-                           long sid) {
+                           List<ExclusionRow> excluded, long sid) {
         Map<String, String> files = new LinkedHashMap<>();
         Map<String, Integer> unitIndex = unitIndex(d);
         Map<String, FoldResultRow> byTask = new HashMap<>();
@@ -249,6 +277,8 @@ public final class EvaluationReport {
         res.put("positive_class", d.classes().get(1));
         res.put("seeds", p.seeds());
         res.put("bootstrap", ordered("replicates", p.boots(), "seed", p.bootstrapSeed()));
+        res.put("n_excluded", excluded.size());
+        res.put("excluded", excludedJson(excluded));
         res.put("step_execution_id", sid);
         files.put("results.json", JSON.writeValueAsString(res) + "\n");
         List<MetricRow> rows = new ArrayList<>();
@@ -263,7 +293,7 @@ public final class EvaluationReport {
     // ---------------------------------------------------------------- loco (NB09)
 
     static Output loco(EvaluationData d, EvaluateParameters p, List<FoldResultRow> results, List<PredictionRow> preds,
-                       long sid) {
+                       List<ExclusionRow> excluded, long sid) {
         Map<String, String> files = new LinkedHashMap<>();
         List<MetricRow> rows = new ArrayList<>();
         long seed = p.seeds().get(0);
@@ -362,6 +392,8 @@ public final class EvaluationReport {
         bc.put("overall_kappa_qw", overall.orNull());
         bc.put("kappa_ci95", ci(kci));
         bc.put("bootstrap", ordered("unit", "patient", "replicates", p.boots(), "seed", p.bootstrapSeed()));
+        bc.put("n_excluded", excluded.size());
+        bc.put("excluded", excludedJson(excluded));
         bc.put("step_execution_id", sid);
         files.put("best_config.json", JSON.writeValueAsString(bc) + "\n");
         rows.add(metricRow("pooled", "overall_kappa_qw", overall, kci, "patient", sid));

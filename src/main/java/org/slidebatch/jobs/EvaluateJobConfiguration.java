@@ -48,7 +48,7 @@ public class EvaluateJobConfiguration {
                     EvaluateParameters.refuseUnknown(parameters);
                     EvaluateParameters p = EvaluateParameters.from(parameters, workspace.root());
                     // Labels are checked against the embeddings before anything runs (file and line in the message).
-                    p.check(EvaluationData.load(p.labels(), p.embeddings(), p.labelColumn(), p.aggregate()));
+                    p.check(EvaluationData.load(p.labels(), p.embeddings(), p.labelColumn(), p.aggregate(), p.strictLabels(), null));
                 } catch (java.io.IOException e) {
                     throw new InvalidJobParametersException("cannot read the evaluation inputs: " + e.getMessage());
                 } catch (IllegalArgumentException e) {

@@ -31,6 +31,10 @@ public class EvalStore {
                             String ciUnit, Integer ciReplicates, Long ciSeed, long stepExecutionId) {
     }
 
+    /** A label row left out of an evaluation (V90). */
+    public record ExclusionRow(int line, String key, String reason, long stepExecutionId) {
+    }
+
     private final JdbcClient jdbc;
 
     public EvalStore(DataSource dataSource) {
@@ -133,6 +137,25 @@ public class EvalStore {
             .query((rs, i) -> new MetricRow(rs.getString("scope"), rs.getString("name"), SlideStore.nullableDouble(rs, "metric_value"),
                 rs.getString("undefined_reason"), SlideStore.nullableDouble(rs, "ci_low"), SlideStore.nullableDouble(rs, "ci_high"),
                 rs.getString("ci_unit"), SlideStore.nullableInt(rs, "ci_replicates"), SlideStore.nullableLong(rs, "ci_seed"),
+                rs.getLong("step_execution_id")))
+            .list();
+    }
+
+    /** Replaces the left-out label rows of this protocol. */
+    public void replaceExclusions(long jobInstanceId, String protocol, List<ExclusionRow> rows) {
+        jdbc.sql("DELETE FROM eval_exclusion WHERE job_instance_id = ? AND protocol = ?").params(jobInstanceId, protocol).update();
+        for (ExclusionRow r : rows) {
+            jdbc.sql("""
+                    INSERT INTO eval_exclusion (job_instance_id, protocol, line_number, label_key, reason, step_execution_id)
+                    VALUES (?,?,?,?,?,?)""")
+                .params(jobInstanceId, protocol, r.line(), r.key(), r.reason(), r.stepExecutionId()).update();
+        }
+    }
+
+    public List<ExclusionRow> exclusions(long jobInstanceId, String protocol) {
+        return jdbc.sql("SELECT * FROM eval_exclusion WHERE job_instance_id = ? AND protocol = ? ORDER BY line_number")
+            .params(jobInstanceId, protocol)
+            .query((rs, i) -> new ExclusionRow(rs.getInt("line_number"), rs.getString("label_key"), rs.getString("reason"),
                 rs.getLong("step_execution_id")))
             .list();
     }

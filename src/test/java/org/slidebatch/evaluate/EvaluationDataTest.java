@@ -76,4 +76,41 @@ class EvaluationDataTest {
         assertThatThrownBy(() -> EvaluationData.load(noColumn, dir.resolve("emb"), "label", "none"))
             .hasMessageContaining("no column 'label'");
     }
+
+    @Test
+    void rowsWithoutAnEmbeddingOrALabelAreLeftOutWithTheirReasonUnlessStrict() throws Exception {
+        Path emb = dir.resolve("embeddings/demo");
+        Files.createDirectories(emb);
+        for (String s : List.of("s1", "s2", "s3", "s4")) {
+            Npy.writeFloat32(emb.resolve(s + ".npy"), new float[] {1, 2}, 2);
+        }
+        Path l = labels("slide_id,label", "s1,0", "s2,0", "tissue-poor,1", "s3,1", "stranger,0", "s4,1", "s5,", "qc-out,1");
+        EvaluationData.SlideKnowledge known = id -> switch (id) {
+            case "tissue-poor" -> "embed skipped: no features at 2.0 µm/px (the embedding needs both scales)";
+            case "qc-out", "s5" -> "";
+            default -> null;
+        };
+        EvaluationData d = EvaluationData.load(l, emb, "label", "none", false, known);
+        assertThat(d.units()).containsExactly("s1", "s2", "s3", "s4");
+        assertThat(d.y()).containsExactly(0, 0, 1, 1);
+        assertThat(d.excluded()).containsExactly(
+            new EvaluationData.Exclusion(4, "tissue-poor", "no embedding for slide tissue-poor under embeddings/demo "
+                + "(embed skipped: no features at 2.0 µm/px (the embedding needs both scales))"),
+            new EvaluationData.Exclusion(6, "stranger", "no embedding for slide stranger under embeddings/demo "
+                + "(not a slide of this workspace's manifest)"),
+            new EvaluationData.Exclusion(8, "s5", "no label in column 'label'"),
+            new EvaluationData.Exclusion(9, "qc-out", "no embedding for slide qc-out under embeddings/demo"));
+        // Without knowledge of the workspace (the CLI, a folder outside one): the bare reason.
+        assertThat(EvaluationData.load(l, emb, "label", "none", false, null).excluded().get(1).reason())
+            .isEqualTo("no embedding for slide stranger under embeddings/demo");
+        assertThatThrownBy(() -> EvaluationData.load(l, emb, "label", "none", true, known))
+            .hasMessage(l + " line 4: unknown slide 'tissue-poor' (no tissue-poor.npy in " + emb + ")");
+        Path patients = labels("patient_id,label", "s1,0", "s2,0", "P9,1", "s3,1", "s4,1");
+        assertThat(EvaluationData.load(patients, emb, "label", "mean").excluded())
+            .containsExactly(new EvaluationData.Exclusion(4, "P9", "no embedding for patient P9 under embeddings/demo"));
+        Path none = labels("slide_id,label", "x1,0", "x2,1");
+        assertThatThrownBy(() -> EvaluationData.load(none, emb, "label", "none"))
+            .hasMessage(none + ": no labelled rows with an embedding (2 left out, first: line 2: no embedding for slide x1 "
+                + "under embeddings/demo)");
+    }
 }

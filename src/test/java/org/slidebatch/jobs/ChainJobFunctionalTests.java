@@ -131,13 +131,20 @@ class ChainJobFunctionalTests {
 
     @Test
     @Order(3)
-    void aLabelRowWithoutAnEmbeddingFailsEvaluateSplitNamingTheFileAndRow() throws Exception {
+    void aLabelRowWithoutAnEmbeddingIsLeftOutOrWithStrictLabelsFailsEvaluateSplitNamingTheFileAndRow() throws Exception {
         Path bad = tmp.resolve("bad-labels.csv");
         List<String> rows = new ArrayList<>(Files.readAllLines(labels));
         rows.add(rows.get(1).replaceFirst("^[^,]+", "no-such-slide"));
         Files.write(bad, rows);
-        JobExecution e = JobLaunches.start(jobOperator, chain, params("labels", bad.toString(), "protocol", "binary-cv",
+        JobExecution lenient = JobLaunches.start(jobOperator, chain, params("labels", bad.toString(), "protocol", "binary-cv",
             "folds", "2", "boots", "50"));
+        assertThat(lenient.getStatus()).as(lenient.getAllFailureExceptions().toString()).isEqualTo(BatchStatus.COMPLETED);
+        assertThat(Files.readAllLines(tmp.resolve("ws/evaluation/binary-cv/excluded.csv")).get(1))
+            .startsWith(rows.size() + ",no-such-slide,no embedding for slide no-such-slide under embeddings/")
+            .endsWith(" (not a slide of this workspace's manifest)," + step(lenient, "evaluate.split").getId());
+
+        JobExecution e = JobLaunches.start(jobOperator, chain, params("labels", bad.toString(), "protocol", "binary-cv",
+            "folds", "2", "boots", "50", "strict_labels", "true"));
         assertThat(e.getStatus()).isEqualTo(BatchStatus.FAILED);
         assertThat(step(e, "evaluate.split").getStatus()).isEqualTo(BatchStatus.FAILED);
         assertThat(e.getAllFailureExceptions().toString()).contains(bad.toString(), "unknown slide 'no-such-slide'");

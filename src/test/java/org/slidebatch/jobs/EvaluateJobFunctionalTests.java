@@ -164,7 +164,7 @@ class EvaluateJobFunctionalTests {
             .hasMessageContaining(dup + " line " + (lines.size() + 1)).hasMessageContaining("duplicate row").hasMessageContaining("line 4");
         Path unknown = tmp.resolve("unknown.csv");
         Files.write(unknown, List.of(append(lines.toArray(String[]::new), lines.get(3).replaceFirst("^syn-[^,]*", "syn-missing"))));
-        assertThatThrownBy(() -> run("labels", unknown.toString(), "embeddings", emb.toString()))
+        assertThatThrownBy(() -> run("labels", unknown.toString(), "embeddings", emb.toString(), "strict_labels", "true"))
             .isInstanceOf(InvalidJobParametersException.class).hasMessageContaining("unknown slide 'syn-missing'");
         Path missing = tmp.resolve("missing.csv");
         List<String> m = new java.util.ArrayList<>(lines);
@@ -172,7 +172,7 @@ class EvaluateJobFunctionalTests {
         cells[2] = "";
         m.set(2, String.join(",", cells));
         Files.write(missing, m);
-        assertThatThrownBy(() -> run("labels", missing.toString(), "embeddings", emb.toString()))
+        assertThatThrownBy(() -> run("labels", missing.toString(), "embeddings", emb.toString(), "strict_labels", "true"))
             .isInstanceOf(InvalidJobParametersException.class).hasMessageContaining(missing + " line 3: missing label");
         Path single = tmp.resolve("single.csv");
         List<String> s = new java.util.ArrayList<>(lines);
@@ -188,6 +188,35 @@ class EvaluateJobFunctionalTests {
         Files.write(single, s);
         assertThatThrownBy(() -> run("labels", single.toString(), "embeddings", emb.toString()))
             .isInstanceOf(InvalidJobParametersException.class).hasMessageContaining(single + " line 2: class 'SYN-RARE' has one member");
+    }
+
+    @Test
+    void labelRowsWithoutAnEmbeddingOrALabelAreLeftOutRecordedAndTheRunGoesOn() throws Exception {
+        List<String> lines = new java.util.ArrayList<>(Files.readAllLines(labels));
+        String[] cells = lines.get(2).split(",", -1);
+        cells[1] = "";
+        String unlabelled = cells[0];
+        lines.set(2, String.join(",", cells));
+        lines.add(lines.get(5).replaceFirst("^syn-[^,]*", "syn-missing"));
+        Path f = tmp.resolve("partial.csv");
+        Files.write(f, lines);
+        JobExecution e = run("labels", f.toString(), "embeddings", emb.toString(), "protocol", "binary-cv", "boots", "20");
+        assertThat(e.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        long split = e.getStepExecutions().stream().filter(s -> s.getStepName().equals("evaluate.split")).findFirst()
+            .orElseThrow().getId();
+        assertThat(store.exclusions(e.getJobInstance().getInstanceId(), "binary-cv")).containsExactly(
+            new EvalStore.ExclusionRow(3, unlabelled, "no label in column 'label'", split),
+            new EvalStore.ExclusionRow(lines.size(), "syn-missing", "no embedding for slide syn-missing under " + emb
+                + " (not a slide of this workspace's manifest)", split));
+        Path dir = tmp.resolve("ws/evaluation/binary-cv");
+        assertThat(Files.readAllLines(dir.resolve("excluded.csv"))).containsExactly(
+            "line,label_key,reason,step_execution_id",
+            "3," + unlabelled + ",no label in column 'label'," + split,
+            lines.size() + ",syn-missing,no embedding for slide syn-missing under " + emb
+                + " (not a slide of this workspace's manifest)," + split);
+        assertThat(Files.readString(dir.resolve("results.json"))).contains("\"n_slides\" : 149", "\"n_excluded\" : 2",
+            "\"label_key\" : \"syn-missing\"");
+        assertThat(Files.readAllLines(dir.resolve("oof.csv"))).hasSize(150);
     }
 
     static String[] append(String[] a, String... more) {
