@@ -41,6 +41,9 @@ public class PassportListener implements StepExecutionListener {
     private static final Logger log = LoggerFactory.getLogger(PassportListener.class);
     private static final JsonMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
 
+    /** Set by a remote worker around a partition it runs: which worker (host, pid, queue) ran it, for the passport. */
+    public static final ThreadLocal<String> WORKER = new ThreadLocal<>();
+
     /** Step execution context key whose text goes into the passport (weights used, self-test figures). */
     public static final String NOTES = "passport.notes";
 
@@ -102,7 +105,12 @@ public class PassportListener implements StepExecutionListener {
             h.gpu(), h.jvm(), h.libraryVersions().toString(), h.projectVersion(), h.gitCommit(), params, sha256(params),
             start, end, wall, cpu, peakHeap, HostFacts.peakRssBytes(), se.getReadCount(), out,
             se.getSkipCount() + se.getFilterCount(), wall > 0 ? out / wall : 0, ProcessHandle.current().pid(),
-            notes(se.getExecutionContext().containsKey(NOTES) ? se.getExecutionContext().getString(NOTES) : null));
+            worker(notes(se.getExecutionContext().containsKey(NOTES) ? se.getExecutionContext().getString(NOTES) : null)));
+    }
+
+    private static String worker(String notes) {
+        String w = WORKER.get();
+        return w == null ? notes : notes == null ? w : w + "; " + notes;
     }
 
     /** The step's notes plus how its region reads were served (JVM-wide counts over the step's lifetime). */

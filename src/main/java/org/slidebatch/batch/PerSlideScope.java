@@ -33,9 +33,11 @@ public class PerSlideScope {
                                 @Qualifier("perSlideProcessor") PerSlideSteps.ComputeProcessor processor,
                                 @Qualifier("perSlideWriter") PerSlideSteps.ResultWriter writer,
                                 @Qualifier("perSlideProgress") ProgressListener progress,
-                                @Qualifier("perSlidePassport") PassportListener passport) {
+                                @Qualifier("perSlidePassport") PassportListener passport,
+                                org.springframework.beans.factory.ObjectProvider<RemotePartitions> remote) {
         return new PerSlideSteps(repo, tx, slides, lists, passports, files, workspace, System.out)
-            .scoped(new PerSlideSteps.Partition(reader, processor, writer, progress, passport));
+            .scoped(new PerSlideSteps.Partition(reader, processor, writer, progress, passport))
+            .remote(remote::getIfAvailable);
     }
 
     /** Not proxied: only the step-scoped factories below use it, inside the step execution's scope. */

@@ -20,10 +20,14 @@ import org.slidebatch.workspace.Workspace;
 import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.listener.StepExecutionListener;
+import org.springframework.batch.core.partition.PartitionHandler;
 import org.springframework.batch.core.partition.Partitioner;
+import org.springframework.batch.core.partition.StepExecutionSplitter;
+import org.springframework.batch.core.partition.support.TaskExecutorPartitionHandler;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.StepExecution;
+import org.springframework.batch.core.step.StepLocator;
 import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.batch.infrastructure.item.Chunk;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
@@ -95,12 +99,11 @@ public class PerSlideSteps {
         Step worker = scoped == null
             ? new PerSlidePartitionedStep.FreshComponentsStep(workerName, () -> workerStep(workerName, partition(workerName)))
             : workerStep(workerName, scoped);
+        workerSteps.put(workerName, worker);
         SlidePartitioner partitioner = new SlidePartitioner(slides, lists);
         return new StepBuilder(name, repo)
             .partitioner(workerName, partitioner)
-            .step(worker)
-            .gridSize(Runtime.getRuntime().availableProcessors())
-            .taskExecutor(new SimpleAsyncTaskExecutor(name + "-"))
+            .partitionHandler(new PartitionDispatch(name, workerName, worker, remote))
             .listener(partitioner)
             .listener(new PassportListener(passports, workspace, stageFolder))
             .build();
@@ -128,7 +131,38 @@ public class PerSlideSteps {
     }
 
     private final java.util.Map<String, Registration> registry = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Map<String, Step> workerSteps = new java.util.concurrent.ConcurrentHashMap<>();
     private Partition scoped;
+    private Supplier<RemotePartitions> remote = () -> null;
+
+    /** Where {@code partitioning=remote} sends the partitions (none: such a run is refused when its step starts). */
+    public PerSlideSteps remote(Supplier<RemotePartitions> remote) {
+        this.remote = remote;
+        return this;
+    }
+
+    /**
+     * The worker step of every per-slide step built here, by name ({@code qc.slides}): what a remote worker runs for a
+     * partition request (the same step a local partition runs).
+     */
+    public StepLocator workerSteps() {
+        return new StepLocator() {
+            @Override
+            public Step getStep(String stepName) {
+                Step s = workerSteps.get(stepName);
+                if (s == null) {
+                    throw new IllegalStateException("no per-slide worker step '" + stepName + "' in this build (known: "
+                        + new java.util.TreeSet<>(workerSteps.keySet()) + ")");
+                }
+                return s;
+            }
+        };
+    }
+
+    /** A {@link SlideTask} (compute and write in one call) as the work of {@link #build(String, String, Supplier)}. */
+    public static Supplier<SlideWork<?>> task(SlideTask task) {
+        return () -> new TaskWork(task);
+    }
 
     /** Step-scoped proxies of the partition components; without them (the legacy builder) components are made per execution. */
     public PerSlideSteps scoped(Partition proxies) {
@@ -153,6 +187,47 @@ public class PerSlideSteps {
 
     /** A slide after compute: its record, outcome and the value for the writer (null: only the outcome is recorded). */
     record Computed(String slideId, SlideRecord slide, SlideOutcome outcome, Object value) {
+    }
+
+    /**
+     * Runs the partitions of one manager step execution where its job parameters say ({@link Partitioning}): on threads
+     * of this process, or as requests to remote workers. Both run the same worker step.
+     */
+    static final class PartitionDispatch implements PartitionHandler {
+
+        private final String name;
+        private final String workerName;
+        private final Step worker;
+        private final Supplier<RemotePartitions> remote;
+
+        PartitionDispatch(String name, String workerName, Step worker, Supplier<RemotePartitions> remote) {
+            this.name = name;
+            this.workerName = workerName;
+            this.worker = worker;
+            this.remote = remote;
+        }
+
+        @Override
+        public java.util.Collection<StepExecution> handle(StepExecutionSplitter splitter, StepExecution manager) throws Exception {
+            Partitioning p = Partitioning.from(manager.getJobParameters());
+            if (p.remote()) {
+                RemotePartitions r = remote.get();
+                if (r == null) {
+                    throw new IllegalStateException("partitioning=remote needs a message broker: give --broker amqp://HOST:5672 "
+                        + "(or set SLIDEBATCH_BROKER or SPRING_RABBITMQ_ADDRESSES)");
+                }
+                return r.handler(workerName, p).handle(splitter, manager);
+            }
+            TaskExecutorPartitionHandler local = new TaskExecutorPartitionHandler();
+            local.setStep(worker);
+            SimpleAsyncTaskExecutor threads = new SimpleAsyncTaskExecutor(name + "-");
+            // partition_slides may make more partitions than workers: at most `workers` run at once.
+            threads.setConcurrencyLimit(PerSlidePartitionedStep.workers(manager.getJobParameters()));
+            local.setTaskExecutor(threads);
+            local.setGridSize(Runtime.getRuntime().availableProcessors());
+            local.afterPropertiesSet();
+            return local.handle(splitter, manager);
+        }
     }
 
     /** Splits the usable slides over the workers by index range; runs once per step (a restart reuses the partitions). */
@@ -180,14 +255,22 @@ public class PerSlideSteps {
             List<String> ids = all.stream().filter(SlideRecord::isOk).map(SlideRecord::slideId).sorted().toList();
             long listId = manager.getId();
             lists.freeze(listId, ids);
-            int workers = Math.max(1, Math.min(PerSlidePartitionedStep.workers(manager.getJobParameters()), Math.max(1, ids.size())));
+            int perPartition = Partitioning.from(manager.getJobParameters()).slidesPerPartition();
+            int workers = perPartition > 0 ? Math.max(1, (ids.size() + perPartition - 1) / perPartition)
+                : Math.max(1, Math.min(PerSlidePartitionedStep.workers(manager.getJobParameters()), Math.max(1, ids.size())));
             Map<String, ExecutionContext> out = new LinkedHashMap<>();
             for (int i = 0; i < workers; i++) {
                 // Contiguous ranges of sizes ⌈n/w⌉ or ⌊n/w⌋.
                 ExecutionContext ctx = new ExecutionContext();
                 ctx.putLong(LIST_ID, listId);
-                ctx.putInt(FROM, (int) ((long) ids.size() * i / workers));
-                ctx.putInt(TO, (int) ((long) ids.size() * (i + 1) / workers));
+                if (perPartition > 0) {
+                    // Batches of partition_slides in list order (the last one may be shorter).
+                    ctx.putInt(FROM, Math.min(ids.size(), i * perPartition));
+                    ctx.putInt(TO, Math.min(ids.size(), (i + 1) * perPartition));
+                } else {
+                    ctx.putInt(FROM, (int) ((long) ids.size() * i / workers));
+                    ctx.putInt(TO, (int) ((long) ids.size() * (i + 1) / workers));
+                }
                 out.put("partition" + i, ctx);
             }
             manager.getExecutionContext().putInt("slides.total", ids.size());

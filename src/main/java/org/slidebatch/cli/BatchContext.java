@@ -40,6 +40,31 @@ final class BatchContext implements AutoCloseable {
     }
 
     static BatchContext open(Workspace workspace, String jdbcUrl) {
+        return open(workspace, jdbcUrl, null, false, Map.of());
+    }
+
+    /** Spring Boot's RabbitMQ variable that is set ($SPRING_RABBITMQ_ADDRESSES, else $SPRING_RABBITMQ_HOST), or null. */
+    static String springBrokerEnv() {
+        for (String v : new String[] {"SPRING_RABBITMQ_ADDRESSES", "SPRING_RABBITMQ_HOST"}) {
+            String s = System.getenv(v);
+            if (s != null && !s.isBlank()) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    /** The broker as printable text: its URL without a password. */
+    static String describeBroker(String brokerUrl) {
+        String b = brokerUrl != null ? brokerUrl : springBrokerEnv();
+        return b == null ? "amqp://localhost:5672 (Spring Boot's default)" : RepositoryConnection.redact(b);
+    }
+
+    /**
+     * The context; with {@code remote}, remote partitioning's beans too ({@code brokerUrl}, when given, becomes Spring
+     * Boot's {@code spring.rabbitmq.addresses}); {@code extra}: further properties (the worker's queue).
+     */
+    static BatchContext open(Workspace workspace, String jdbcUrl, String brokerUrl, boolean remote, Map<String, String> extra) {
         try {
             workspace.create();
         } catch (java.io.IOException e) {
@@ -54,6 +79,15 @@ final class BatchContext implements AutoCloseable {
         if (jdbcUrl != null) {
             props.put("slidebatch.db-url", jdbcUrl);
         }
+        if (brokerUrl != null) {
+            props.put("spring.rabbitmq.addresses", brokerUrl);
+        }
+        if (remote) {
+            props.put("slidebatch.remote.enabled", "true");
+            // Spring AMQP's connection log lines name the user, never the password; keep its retries quiet.
+            props.put("logging.level.org.springframework.amqp", "ERROR");
+        }
+        props.putAll(extra);
         String where = jdbcUrl != null ? RepositoryConnection.redact(jdbcUrl)
             : System.getenv("SPRING_DATASOURCE_URL") != null ? RepositoryConnection.redact(System.getenv("SPRING_DATASOURCE_URL"))
             : workspace.root().toString();
@@ -72,9 +106,14 @@ final class BatchContext implements AutoCloseable {
             String secretUrl = jdbcUrl != null ? jdbcUrl : System.getenv("SPRING_DATASOURCE_URL");
             String why = root.getMessage() == null ? root.toString() : root.getMessage();
             why = RepositoryConnection.redactSecrets(why, secretUrl);
+            why = RepositoryConnection.redactSecrets(why, brokerUrl != null ? brokerUrl : springBrokerEnv());
             String password = System.getenv("SPRING_DATASOURCE_PASSWORD");
             if (password != null && !password.isEmpty()) {
                 why = why.replace(password, "***");
+            }
+            String brokerPassword = System.getenv("SPRING_RABBITMQ_PASSWORD");
+            if (brokerPassword != null && !brokerPassword.isEmpty()) {
+                why = why.replace(brokerPassword, "***");
             }
             if ("1".equals(System.getenv("SLIDEBATCH_DEBUG"))) {
                 java.io.StringWriter trace = new java.io.StringWriter();
@@ -84,6 +123,20 @@ final class BatchContext implements AutoCloseable {
             }
             throw new CliException("cannot open the job repository at " + where + ": " + why);
         }
+    }
+
+    /** Remote partitioning's manager side, or null when no broker is configured. */
+    org.slidebatch.batch.RemotePartitions remotePartitions() {
+        return context.getBeanProvider(org.slidebatch.batch.RemotePartitions.class).getIfAvailable();
+    }
+
+    <T> T bean(Class<T> type) {
+        return context.getBean(type);
+    }
+
+    /** Whether the job repository is the workspace's embedded H2 (one machine only). */
+    boolean embeddedRepository() {
+        return connection().embedded();
     }
 
     JobOperator jobOperator() {

@@ -11,7 +11,8 @@ import org.slidebatch.workspace.Workspace;
 import picocli.CommandLine.Command;
 
 @Command(name = "doctor", mixinStandardHelpOptions = true,
-    description = "Check Java, libopenslide, the database, the workspace and free disk; exit 1 if anything is wrong.")
+    description = {"Check Java, libopenslide, the database, the workspace and free disk; exit 1 if anything is wrong.",
+        "With a broker configured (--broker, SLIDEBATCH_BROKER, SPRING_RABBITMQ_*): also the broker and that the database can be shared."})
 final class DoctorCommand extends GlobalOptions implements Callable<Integer> {
 
     private int failures;
@@ -46,12 +47,39 @@ final class DoctorCommand extends GlobalOptions implements Callable<Integer> {
             try (BatchContext ctx = openContext()) {
                 int jobs = ctx.jobRepository().getJobNames().size();
                 check(true, "database", ctx.connection().describe() + " (" + jobs + " job names recorded)", "");
+                if (brokerConfigured()) {
+                    remote(ctx);
+                }
             } catch (CliException e) {
                 check(false, "database", "", e.getMessage());
             }
         }
         System.out.println(failures == 0 ? "all checks passed" : failures + " check(s) failed");
         return failures == 0 ? 0 : 1;
+    }
+
+    @picocli.CommandLine.Option(names = "--queue", paramLabel = "NAME",
+        description = "With a broker configured: the partition queue to check (default: ${DEFAULT-VALUE}).")
+    String queue = org.slidebatch.batch.Partitioning.DEFAULT_QUEUE;
+
+    /** Remote partitioning is configured (a broker is): the broker answers, and the job repository can be shared. */
+    private void remote(BatchContext ctx) {
+        String where = BatchContext.describeBroker(broker());
+        var cf = ctx.bean(org.springframework.amqp.rabbit.connection.ConnectionFactory.class);
+        try (var connection = cf.createConnection()) {
+            var props = new org.springframework.amqp.rabbit.core.RabbitAdmin(cf).getQueueProperties(queue);
+            check(connection.isOpen(), "broker", where + (props == null ? " (queue " + queue + " not declared yet: the first "
+                + "worker or manager declares it)" : " (queue " + queue + ": " + props.get("QUEUE_MESSAGE_COUNT")
+                + " request(s) waiting, " + props.get("QUEUE_CONSUMER_COUNT") + " worker(s) listening)"), "");
+        } catch (RuntimeException e) {
+            String why = org.slidebatch.store.RepositoryConnection.redactSecrets(
+                String.valueOf(e.getMessage()), broker() != null ? broker() : BatchContext.springBrokerEnv());
+            check(false, "broker", "", "cannot reach the broker at " + where + ": " + why);
+        }
+        boolean shared = !ctx.embeddedRepository();
+        check(shared, "shared-db", "workers and the manager can share " + ctx.connection().describe(),
+            "the job repository is the workspace's embedded H2: remote workers on other machines cannot share it; "
+                + "give every process the same PostgreSQL database (--db or SPRING_DATASOURCE_URL)");
     }
 
     private void check(boolean ok, String what, String good, String bad) {

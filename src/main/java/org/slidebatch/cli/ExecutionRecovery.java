@@ -27,12 +27,37 @@ final class ExecutionRecovery {
     }
 
     static void recover(JobExecution e, JobRepository repo, SlideStore slides, SlideListStore lists) {
+        recoverSteps(e, repo, slides, lists, s -> s.getStatus() != BatchStatus.COMPLETED,
+            "recovered after a crash: the owning process is gone");
+        e.setStatus(BatchStatus.FAILED);
+        e.setExitStatus(ExitStatus.FAILED.addExitDescription("recovered after a crash: the owning process is gone"));
+        e.setEndTime(LocalDateTime.now());
+        repo.update(e);
+    }
+
+    /**
+     * The step executions of an ended execution that were left STARTING, STARTED or STOPPING: remote partitions whose
+     * manager stopped waiting (remote_timeout_s) while no worker finished them. Spring Batch refuses to restart while
+     * any exists. Each is marked FAILED as {@link #recover} does (a worker still running one cannot commit after
+     * this: its step execution's version changed) and the worker-side guard drops their queued requests.
+     *
+     * @return how many were recovered
+     */
+    static int recoverStaleSteps(JobExecution e, JobRepository repo, SlideStore slides, SlideListStore lists) {
+        return recoverSteps(e, repo, slides, lists, s -> s.getStatus().isRunning(),
+            "recovered: the manager stopped waiting for this partition");
+    }
+
+    private static int recoverSteps(JobExecution e, JobRepository repo, SlideStore slides, SlideListStore lists,
+                                    java.util.function.Predicate<StepExecution> which, String why) {
         Set<Long> instanceExecutions = repo.getJobExecutions(e.getJobInstance()).stream().map(JobExecution::getId)
             .collect(Collectors.toSet());
+        int n = 0;
         for (StepExecution s : e.getStepExecutions()) {
-            if (s.getStatus() == BatchStatus.COMPLETED) {
+            if (!which.test(s)) {
                 continue;
             }
+            n++;
             int partition = s.getStepName().indexOf(".slides:partition");
             ExecutionContext ctx = s.getExecutionContext();
             if (partition > 0 && ctx.containsKey("slides.list")) {
@@ -53,13 +78,10 @@ final class ExecutionRecovery {
                 }
             }
             s.setStatus(BatchStatus.FAILED);
-            s.setExitStatus(ExitStatus.FAILED.addExitDescription("recovered after a crash: the owning process is gone"));
+            s.setExitStatus(ExitStatus.FAILED.addExitDescription(why));
             s.setEndTime(LocalDateTime.now());
             repo.update(s);
         }
-        e.setStatus(BatchStatus.FAILED);
-        e.setExitStatus(ExitStatus.FAILED.addExitDescription("recovered after a crash: the owning process is gone"));
-        e.setEndTime(LocalDateTime.now());
-        repo.update(e);
+        return n;
     }
 }

@@ -23,7 +23,21 @@ abstract class GlobalOptions {
         return env == null || env.isBlank() ? null : env;
     }
 
+    /** {@code --broker}, else {@code $SLIDEBATCH_BROKER}, else null (Spring Boot's $SPRING_RABBITMQ_*, if set). */
+    String broker() {
+        if (main.broker != null) {
+            return main.broker;
+        }
+        String env = System.getenv("SLIDEBATCH_BROKER");
+        return env == null || env.isBlank() ? null : env;
+    }
+
+    /** Whether a broker is configured: {@link #broker()} or Spring Boot's own RabbitMQ environment variables. */
+    boolean brokerConfigured() {
+        return broker() != null || BatchContext.springBrokerEnv() != null;
+    }
+
     BatchContext openContext() {
-        return BatchContext.open(workspace(), db());
+        return BatchContext.open(workspace(), db(), broker(), brokerConfigured(), java.util.Map.of());
     }
 }

@@ -26,6 +26,16 @@ final class RestartCommand extends GlobalOptions implements Callable<Integer> {
     public Integer call() {
         try (BatchContext ctx = openContext()) {
             JobExecution e = ctx.execution(executionId);
+            RemoteChecks.beforeLaunch(e.getJobParameters(), brokerConfigured());
+            if (!e.getStatus().isRunning() && e.getStatus() != org.springframework.batch.core.BatchStatus.UNKNOWN
+                && e.getStepExecutions().stream().anyMatch(s -> s.getStatus().isRunning())) {
+                // A manager that timed out (remote_timeout_s) ended FAILED with partitions no worker finished.
+                int n = ExecutionRecovery.recoverStaleSteps(e, ctx.jobRepository(), ctx.slides(), ctx.lists());
+                System.out.println("[slidebatch] execution " + executionId + " ended " + e.getStatus() + " with " + n
+                    + " partition(s) still STARTING/STARTED (the manager stopped waiting for them): marked FAILED; their queued "
+                    + "requests are dropped by the workers");
+                e = ctx.jobRepository().getJobExecution(executionId);
+            }
             if (e.getStatus().isRunning() || e.getStatus() == org.springframework.batch.core.BatchStatus.UNKNOWN) {
                 var owner = ctx.passports().findOwner(executionId);
                 switch (ExecutionOwners.liveness(owner, ctx.passports().findClaims(e.getJobInstanceId(), executionId))) {

@@ -49,8 +49,10 @@ final class RunCommand extends GlobalOptions implements java.util.concurrent.Cal
             throw new CliException(JobCatalog.notImplementedMessage(jobName), 1);
         }
         JobParameters parameters = parameters(withConfig(config, params), newInstance);
+        RemoteChecks.beforeLaunch(parameters, brokerConfigured());
         try (BatchContext ctx = openContext()) {
             Job job = ctx.job(jobName);
+            RemoteChecks.repository(parameters, ctx);
             var instance = ctx.jobRepository().getJobInstance(jobName, parameters);
             if (instance != null && ctx.jobRepository().getJobExecutions(instance).isEmpty()) {
                 // A kill between the creation of the instance and of its first execution leaves an instance Spring Batch

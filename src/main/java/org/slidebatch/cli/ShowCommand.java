@@ -100,6 +100,10 @@ final class ShowCommand extends GlobalOptions implements Callable<Integer> {
                 System.out.printf("    %-18s wall %8.2fs  cpu %8.2fs  peak heap %6.0f MiB  peak RSS %6.0f MiB  in %d out %d skipped %d  %.2f/s%n",
                     q.stepName(), q.wallSeconds(), q.cpuSeconds(), q.peakHeapBytes() / 1048576.0,
                     q.peakRssBytes() / 1048576.0, q.itemsIn(), q.itemsOut(), q.itemsSkipped(), q.throughputPerSecond());
+                if (q.pid() != p.pid() || !q.host().equals(p.host())) {
+                    // a partition run by a remote worker (docs/scale-out.md)
+                    System.out.printf("    %-18s ran on %s pid %d%n", "", q.host(), q.pid());
+                }
                 if (q.notes() != null) {
                     System.out.printf("    %-18s %s%n", "", q.notes());
                 }

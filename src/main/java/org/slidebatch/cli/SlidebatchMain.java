@@ -14,7 +14,7 @@ import picocli.CommandLine.ScopeType;
  */
 @Command(name = "slidebatch", mixinStandardHelpOptions = true, versionProvider = SlidebatchMain.Version.class,
     description = "Whole-slide images to slide-level models as restartable, auditable batch jobs.",
-    subcommands = {RunCommand.class, RestartCommand.class, StopCommand.class, HistoryCommand.class,
+    subcommands = {RunCommand.class, RestartCommand.class, WorkerCommand.class, StopCommand.class, HistoryCommand.class,
         ShowCommand.class, TraceCommand.class, SlidesCommand.class, DoctorCommand.class, SynthCommand.class, StreamCommand.class, ModelCommand.class, BenchCommand.class, ServeCommand.class, EvalCommand.class,
         CommandLine.HelpCommand.class})
 public final class SlidebatchMain implements Runnable {
@@ -44,6 +44,12 @@ public final class SlidebatchMain implements Runnable {
             + "else the H2 file database inside the workspace, loopback only, credentials in DIR/db/credentials). "
             + "PostgreSQL: jdbc:postgresql://127.0.0.1:5432/DB?user=USER")
     String db;
+
+    @Option(names = "--broker", scope = ScopeType.INHERIT, paramLabel = "AMQP_URL",
+        description = "RabbitMQ broker for remote partitioning (partitioning=remote, slidebatch worker), "
+            + "e.g. amqp://USER:PASSWORD@HOST:5672 (default: $SLIDEBATCH_BROKER, else Spring Boot's "
+            + "$SPRING_RABBITMQ_ADDRESSES or $SPRING_RABBITMQ_HOST with _PORT/_USERNAME/_PASSWORD). Never printed with its password.")
+    String broker;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

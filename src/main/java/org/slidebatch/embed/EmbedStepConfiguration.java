@@ -12,7 +12,7 @@ import com.jerolba.carpet.CarpetWriter;
 import com.jerolba.carpet.ColumnNamingStrategy;
 
 import org.slidebatch.batch.PassportListener;
-import org.slidebatch.batch.PerSlidePartitionedStep;
+import org.slidebatch.batch.PerSlideSteps;
 import org.slidebatch.batch.SlideOutcome;
 import org.slidebatch.batch.SlideTask;
 import org.slidebatch.model.Npy;
@@ -53,10 +53,8 @@ public class EmbedStepConfiguration {
     static final long SUBSET = 0x454d424544L;
 
     @Bean
-    Step embedStep(JobRepository repo, PlatformTransactionManager tx, SlideStore slides, TrainingStore store,
-                   PassportStore passports, Workspace workspace) {
-        return PerSlidePartitionedStep.build(STEP, STAGE_FOLDER, new EmbedTask(workspace, store), repo, tx, slides, passports,
-            workspace, System.out);
+    Step embedStep(PerSlideSteps steps, TrainingStore store, Workspace workspace) {
+        return steps.build(STEP, STAGE_FOLDER, PerSlideSteps.task(new EmbedTask(workspace, store)));
     }
 
     @Bean

@@ -25,14 +25,16 @@ final class StageJobFlow {
      * are accepted, and each stage's parameter record must parse (see {@link org.slidebatch.batch.StageParameters}).
      */
     static JobParametersValidator validator(org.slidebatch.batch.StageParameters<?>... stages) {
-        org.slidebatch.batch.StageParameters<?>[] all = new org.slidebatch.batch.StageParameters<?>[stages.length + 3];
+        org.slidebatch.batch.StageParameters<?>[] all = new org.slidebatch.batch.StageParameters<?>[stages.length + 4];
         all[0] = org.slidebatch.manifest.ManifestParameters.IF_ROOTS;
         all[1] = org.slidebatch.batch.StageParameters.of("workers", java.util.Set.of(),
             org.slidebatch.batch.PerSlidePartitionedStep::workers);
         // every stage job reads pixels (or runs the manifest, which ignores it): reader=openslide|fast|auto
         all[2] = org.slidebatch.batch.StageParameters.of("reader", java.util.Set.of(org.slidebatch.slide.ReaderChoice.PARAMETER),
             org.slidebatch.batch.Params::reader);
-        System.arraycopy(stages, 0, all, 3, stages.length);
+        // partitioning=local|remote and its settings (the per-slide steps: docs/scale-out.md)
+        all[3] = org.slidebatch.batch.Partitioning.SPEC;
+        System.arraycopy(stages, 0, all, 4, stages.length);
         return org.slidebatch.batch.StageParameters.validator(all);
     }
 

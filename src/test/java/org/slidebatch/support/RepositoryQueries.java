@@ -24,7 +24,16 @@ public final class RepositoryQueries {
         this.login = EmbeddedDatabase.credentials(ws);
     }
 
+    /** Queries on a server database (PostgreSQL: the shared job repository of remote partitioning tests). */
+    public RepositoryQueries(String jdbcUrl) {
+        this.url = jdbcUrl;
+        this.login = null;
+    }
+
     private Connection connect() throws SQLException {
+        if (login == null) {
+            return DriverManager.getConnection(url);
+        }
         return DriverManager.getConnection(url, login.user(), login.password());
     }
 
