@@ -391,10 +391,20 @@ public class PerSlideSteps {
                 return new Computed(slideId, slide, SlideOutcome.skipped(slide == null ? "slide no longer in the manifest"
                     : slide.status() + ": " + slide.error()), null);
             }
+            String changed = SlideFileCheck.changedSinceManifest(slide);
+            if (changed != null) {
+                return new Computed(slideId, slide, SlideOutcome.failed(changed), null);
+            }
             try {
                 SlideResult<?> r = work.compute(slide);
                 return new Computed(slideId, slide, r.outcome(), r.value());
-            } catch (Exception | OutOfMemoryError e) {
+            } catch (Exception e) {
+                if (org.slidebatch.workspace.StorageFailures.isEnvironmental(e)) {
+                    // the workspace, not the slide: fail the step (restart redoes the slide once space is freed)
+                    throw org.slidebatch.workspace.StorageFailures.stepFailure(slideId, e);
+                }
+                return new Computed(slideId, slide, SlideOutcome.failed(slide.path() + ": " + e.getMessage()), null);
+            } catch (OutOfMemoryError e) {
                 return new Computed(slideId, slide, SlideOutcome.failed(slide.path() + ": " + e.getMessage()), null);
             }
         }
@@ -431,6 +441,10 @@ public class PerSlideSteps {
                     } catch (org.springframework.dao.DataAccessException e) {
                         throw e; // the database, not the slide: fail the chunk (restart redoes the slide)
                     } catch (Exception e) {
+                        if (org.slidebatch.workspace.StorageFailures.isEnvironmental(e)) {
+                            throw org.slidebatch.workspace.StorageFailures.stepFailure(
+                                "cannot write the outputs of " + c.slideId(), e);
+                        }
                         // Files are written before rows (SlideWork's contract), so a failed file leaves no row behind.
                         outcome = SlideOutcome.failed("cannot write the outputs of " + c.slideId() + ": " + e.getMessage());
                     }
@@ -438,6 +452,10 @@ public class PerSlideSteps {
                 slides.saveStepStatus(new SlideStepStatus(c.slideId(), stepName, outcome.status(), outcome.reason(),
                     c.slide() == null ? null : c.slide().fingerprint(), execution.getJobExecutionId(), execution.getId(),
                     Instant.now()));
+            }
+            if (!chunk.isEmpty()) {
+                org.slidebatch.workspace.CrashPoints.reach("chunk-commit",
+                    stepName + "/" + chunk.getItems().getLast().slideId());
             }
         }
 

@@ -66,7 +66,7 @@ final class SlidesCommand extends GlobalOptions implements Callable<Integer> {
             System.out.println(header.append("  REASON"));
             for (SlideRow r : list) {
                 StringBuilder line = new StringBuilder(String.format(java.util.Locale.ROOT, "%-32s %-17s %-7s",
-                    Text.oneLine(r.slideId(), 32), r.manifestStatus(), r.mpp() == null ? "-" : String.format(java.util.Locale.ROOT, "%.3f", r.mpp())));
+                    Text.visible(r.slideId(), 32), r.manifestStatus(), r.mpp() == null ? "-" : String.format(java.util.Locale.ROOT, "%.3f", r.mpp())));
                 String reason = r.reason();
                 for (String s : stepNames) {
                     String st = r.steps().getOrDefault(s, "-");
@@ -81,7 +81,7 @@ final class SlidesCommand extends GlobalOptions implements Callable<Integer> {
                 if (reason == null && "ok".equals(r.manifestStatus()) && r.mpp() == null) {
                     reason = "mpp_missing";
                 }
-                System.out.println(line.append("  ").append(Text.oneLine(reason, 120)));
+                System.out.println(line.append("  ").append(Text.visible(reason, 120)));
             }
             return 0;
         }

@@ -31,8 +31,48 @@ public final class CsvTable {
         }
     }
 
+    /** The file as UTF-8; bytes that are not UTF-8 are refused naming the file, the line and the byte. */
+    static String utf8(Path file) throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            // find the first bad byte: decode growing prefixes is slow; walk the UTF-8 structure instead
+            int at = firstBadUtf8(bytes);
+            int line = 1;
+            for (int i = 0; i < at; i++) {
+                if (bytes[i] == '\n') {
+                    line++;
+                }
+            }
+            throw new IllegalArgumentException(file + " line " + line + ": not UTF-8 text (byte 0x"
+                + String.format("%02X", bytes[at] & 0xff) + " at offset " + at + "); save the file as UTF-8");
+        }
+    }
+
+    private static int firstBadUtf8(byte[] b) {
+        int i = 0;
+        while (i < b.length) {
+            int c = b[i] & 0xff;
+            int n = c < 0x80 ? 0 : c >= 0xC2 && c <= 0xDF ? 1 : c >= 0xE0 && c <= 0xEF ? 2 : c >= 0xF0 && c <= 0xF4 ? 3 : -1;
+            if (n < 0) {
+                return i;
+            }
+            for (int k = 1; k <= n; k++) {
+                if (i + k >= b.length || (b[i + k] & 0xC0) != 0x80) {
+                    return i;
+                }
+            }
+            i += n + 1;
+        }
+        return Math.max(0, b.length - 1);
+    }
+
     public static CsvTable read(Path file) throws IOException {
-        String text = Files.readString(file, StandardCharsets.UTF_8);
+        String text = utf8(file);
         if (text.startsWith("\uFEFF")) {
             text = text.substring(1);
         }

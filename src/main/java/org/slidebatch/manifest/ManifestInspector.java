@@ -52,8 +52,13 @@ public final class ManifestInspector {
             }
         } catch (NoSuchFileException e) {
             return failed(ref, SlideRecord.VANISHED, "file disappeared after the scan", null, null, size, mtime, now);
+        } catch (java.nio.file.AccessDeniedException e) {
+            return failed(ref, SlideRecord.UNREADABLE, "cannot read file: permission denied", null, null, size, mtime, now);
         } catch (IOException e) {
             return failed(ref, SlideRecord.UNREADABLE, "cannot read file: " + e, null, null, size, mtime, now);
+        }
+        if (size == 0) {
+            return failed(ref, SlideRecord.UNOPENABLE, "empty file (0 bytes)", fingerprint, sha256, size, mtime, now);
         }
         try (SlideReader reader = opener.apply(ref.path())) {
             Map<String, String> props = reader.properties();
@@ -79,10 +84,48 @@ public final class ManifestInspector {
                 objectivePower(props), String.join(";", reader.associatedImageNames()), status, error,
                 null, null, null, now);
         } catch (SlideException e) {
-            return notOpened(ref, e.reason(), fingerprint, sha256, size, mtime, now);
+            return notOpened(ref, e.reason() + tiffHint(ref.path(), size, e.reason()), fingerprint, sha256, size, mtime, now);
         } catch (RuntimeException e) {
-            return notOpened(ref, e.toString(), fingerprint, sha256, size, mtime, now);
+            return notOpened(ref, e.toString() + tiffHint(ref.path(), size, e.toString()), fingerprint, sha256, size, mtime, now);
         }
+    }
+
+    /**
+     * For a file that starts like a TIFF (the container of SVS, generic TIFF, NDPI…) but does not open: whether its
+     * first directory lies past the end of the file (truncated), else that it is probably damaged. Only where
+     * OpenSlide's own reason is the generic one (it names a specific fault itself otherwise).
+     */
+    static String tiffHint(java.nio.file.Path path, Long size, String why) {
+        byte[] head = new byte[16];
+        int n;
+        try (var in = Files.newInputStream(path)) {
+            n = in.readNBytes(head, 0, head.length);
+        } catch (IOException e) {
+            return "";
+        }
+        if (n < 8 || size == null || !why.contains("not a slide format")) {
+            return "";
+        }
+        boolean little = head[0] == 'I' && head[1] == 'I';
+        boolean big = head[0] == 'M' && head[1] == 'M';
+        if (!little && !big) {
+            return "";
+        }
+        var buf = java.nio.ByteBuffer.wrap(head).order(little ? java.nio.ByteOrder.LITTLE_ENDIAN : java.nio.ByteOrder.BIG_ENDIAN);
+        int magic = buf.getShort(2) & 0xffff;
+        long firstIfd;
+        if (magic == 42) {
+            firstIfd = buf.getInt(4) & 0xffffffffL;
+        } else if (magic == 43 && n >= 16) {
+            firstIfd = buf.getLong(8);
+        } else {
+            return "";
+        }
+        if (firstIfd >= size) {
+            return "; the file has a TIFF header but is truncated: its first directory is at byte " + firstIfd
+                + ", past the end of the file (" + size + " bytes)";
+        }
+        return "; the file has a TIFF header (" + size + " bytes): it is probably truncated or damaged";
     }
 
     /** A file OpenSlide could not open: {@code unsupported_format} for a known format it does not read, else {@code unopenable}. */

@@ -210,7 +210,17 @@ public class ManifestStepConfiguration {
         @Override
         public void write(Chunk<? extends SlideRecord> chunk) {
             long instance = stepExecution.getJobExecution().getJobInstance().getInstanceId();
-            for (SlideRecord r : chunk) {
+            for (SlideRecord found : chunk) {
+                SlideRecord r = found;
+                if (r.isOk() && r.fingerprint() != null) {
+                    // The same file under a second name would be counted twice (in training, in evaluation folds).
+                    SlideRecord first = slides.findOkByFingerprint(r.fingerprint(), r.slideId()).orElse(null);
+                    if (first != null) {
+                        r = r.withStatus(SlideRecord.DUPLICATE_CONTENT, "same content as slide '" + first.slideId()
+                            + "' (" + first.path() + ", fingerprint " + r.fingerprint() + "); only '" + first.slideId()
+                            + "' is used (remove one copy, or change one if they are different slides)");
+                    }
+                }
                 SlideRecord row = r.withExecution(instance, stepExecution.getJobExecutionId(), stepExecution.getId());
                 if (SlideRecord.DUPLICATE_ID.equals(r.status())) {
                     // Keep the first file's row; the duplicate is reported in the step status and the log.
@@ -222,6 +232,9 @@ public class ManifestStepConfiguration {
                     RECORD_STEP, r.isOk() ? SlideStepStatus.DONE : SlideStepStatus.FAILED,
                     r.isOk() ? null : r.status() + ": " + r.error(), r.fingerprint(),
                     stepExecution.getJobExecutionId(), stepExecution.getId(), Instant.now()));
+            }
+            if (!chunk.isEmpty()) {
+                org.slidebatch.workspace.CrashPoints.reach("chunk-commit", RECORD_STEP + "/" + chunk.getItems().getLast().slideId());
             }
         }
     }

@@ -92,6 +92,7 @@ public final class TrainingRecorder implements Phase1Run.Listener {
                 phase == 1 ? "" : "phase " + phase + ": ", r.step(), r.totalSteps(), r.epoch(), r.losses() == null ? "-" : String.format(Locale.ROOT, "%.4f", r.losses().loss()),
                 r.lr(), r.tokensPerSecond(), phase == 1 ? "tokens" : "tiles", eta < 0 ? "?" : eta + " s");
         }
+        org.slidebatch.workspace.CrashPoints.reach("train-step", "phase" + phase + "/" + r.step());
     }
 
     @Override

@@ -4,8 +4,8 @@ import java.time.Instant;
 
 /**
  * One slide as the manifest recorded it. {@code status} is {@code ok}, {@code unopenable},
- * {@code unreadable}, {@code unsupported_format} (a known slide format this OpenSlide does not read) or
- * {@code duplicate_id}; {@code error} says why for the others.
+ * {@code unreadable}, {@code unsupported_format} (a known slide format this OpenSlide does not read),
+ * {@code duplicate_id} or {@code duplicate_content} (the same file as another slide, under another name); {@code error} says why for the others.
  */
 public record SlideRecord(
     String slideId,
@@ -39,6 +39,8 @@ public record SlideRecord(
     public static final String DUPLICATE_ID = "duplicate_id";
     public static final String VANISHED = "vanished";
     public static final String UNSUPPORTED_FORMAT = "unsupported_format";
+    /** The same content (quick fingerprint) as another slide already recorded under another name: not used twice. */
+    public static final String DUPLICATE_CONTENT = "duplicate_content";
 
     public boolean isOk() {
         return OK.equals(status);

@@ -53,6 +53,12 @@ public class SlideStore {
             .update();
     }
 
+    /** A usable slide other than {@code slideId} with this quick fingerprint (the same file under another name). */
+    public Optional<SlideRecord> findOkByFingerprint(String fingerprint, String slideId) {
+        return jdbc.sql("SELECT * FROM slide WHERE fingerprint = ? AND slide_id <> ? AND status = 'ok' ORDER BY path LIMIT 1")
+            .param(fingerprint).param(slideId).query(SlideStore::slide).optional();
+    }
+
     public Optional<SlideRecord> find(String slideId) {
         return jdbc.sql("SELECT * FROM slide WHERE slide_id = ?").param(slideId).query(SlideStore::slide).optional();
     }

@@ -49,8 +49,18 @@ public final class CliProcess implements AutoCloseable {
     /** As {@link #start(String, long, String...)} with extra environment variables for the process. */
     public static CliProcess start(String heap, java.util.Map<String, String> env, long itemDelayMs, String... args)
             throws IOException {
-        List<String> cmd = new ArrayList<>();
+        return start(List.of(), List.of(), heap, env, itemDelayMs, args);
+    }
+
+    /**
+     * As {@link #start(String, java.util.Map, long, String...)} with a command {@code prefix} (e.g. {@code setpriv}
+     * dropping capabilities) and extra JVM options ({@code -Dslidebatch.debug.…}).
+     */
+    public static CliProcess start(List<String> prefix, List<String> jvmOptions, String heap, java.util.Map<String, String> env,
+                                   long itemDelayMs, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(prefix);
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(jvmOptions);
         cmd.add("--enable-native-access=ALL-UNNAMED");
         cmd.add("--sun-misc-unsafe-memory-access=allow");
         cmd.add("-Xmx" + heap);
@@ -81,6 +91,43 @@ public final class CliProcess implements AutoCloseable {
         CliProcess p = start(heap, env, 0, args);
         p.waitFor(timeout);
         return p;
+    }
+
+    /** As {@link #start(List, List, String, java.util.Map, long, String...)}, run to completion. */
+    public static CliProcess run(List<String> prefix, List<String> jvmOptions, String heap, Duration timeout, String... args)
+            throws IOException, InterruptedException {
+        CliProcess p = start(prefix, jvmOptions, heap, java.util.Map.of(), 0, args);
+        p.waitFor(timeout);
+        return p;
+    }
+
+    /** The first line that matches, or null when the process ended without printing one (exit code then set). */
+    public String awaitLineOrExit(Predicate<String> match, Duration timeout) throws InterruptedException {
+        long end = System.nanoTime() + timeout.toNanos();
+        int seen = 0;
+        while (System.nanoTime() < end) {
+            synchronized (lines) {
+                for (; seen < lines.size(); seen++) {
+                    if (match.test(lines.get(seen))) {
+                        return lines.get(seen);
+                    }
+                }
+            }
+            if (!process.isAlive()) {
+                pump.join(5000);
+                synchronized (lines) {
+                    for (; seen < lines.size(); seen++) {
+                        if (match.test(lines.get(seen))) {
+                            return lines.get(seen);
+                        }
+                    }
+                }
+                return null;
+            }
+            Thread.sleep(20);
+        }
+        process.destroyForcibly();
+        throw new AssertionError("neither the expected line nor the end within " + timeout + "; output:\n" + output());
     }
 
     public int waitFor(Duration timeout) throws InterruptedException {
@@ -117,6 +164,26 @@ public final class CliProcess implements AutoCloseable {
             Thread.sleep(50);
         }
         throw new AssertionError("expected line not seen within " + timeout + "; output:\n" + output());
+    }
+
+    /**
+     * The command prefix that makes file permissions bind for a process started by root (who reads a chmod 000 file
+     * anyway): {@code setpriv} dropping CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH. Empty when not root.
+     */
+    public static List<String> withoutRootFileAccess() {
+        if (!"root".equals(System.getProperty("user.name"))) {
+            return List.of();
+        }
+        return List.of("setpriv", "--inh-caps=-dac_override,-dac_read_search",
+            "--bounding-set=-dac_override,-dac_read_search");
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
     }
 
     /** SIGKILL: no shutdown hooks, no finally blocks, like a crash or the OOM killer. */
