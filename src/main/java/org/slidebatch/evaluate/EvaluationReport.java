@@ -292,16 +292,12 @@ public final class EvaluationReport {
 
     // ---------------------------------------------------------------- loco (NB09)
 
-    static Output loco(EvaluationData d, EvaluateParameters p, List<FoldResultRow> results, List<PredictionRow> preds,
-                       List<ExclusionRow> excluded, long sid) {
-        Map<String, String> files = new LinkedHashMap<>();
-        List<MetricRow> rows = new ArrayList<>();
-        long seed = p.seeds().get(0);
-        List<FoldResultRow> ofSeed = results.stream().filter(r -> r.splitSeed() == seed).toList();
-        List<String> foldOrder = ofSeed.stream().map(FoldResultRow::foldName).distinct().sorted(EvaluationReport::foldCompare).toList();
-        // Ablation grid: per config, per-center κ and its mean (NaN folds left out; NaN mean sorts last).
-        record Ablation(String model, double c, double mean, int folds, String detail, int order) {
-        }
+    /** One configuration of the loco grid: per-center κ and its mean (NaN folds left out; NaN mean sorts last). */
+    record Ablation(String model, double c, double mean, int folds, String detail, int order) {
+    }
+
+    /** The grid of one seed, best first (κ mean descending, NaN last, then grid order). */
+    static List<Ablation> rankGrid(EvaluateParameters p, List<FoldResultRow> ofSeed, List<String> foldOrder, long seed) {
         List<Ablation> grid = new ArrayList<>();
         int order = 0;
         for (String model : p.models()) {
@@ -327,6 +323,47 @@ public final class EvaluationReport {
             int cmp = Double.compare(b.mean, a.mean);
             return cmp != 0 ? cmp : Integer.compare(a.order, b.order);
         });
+        return sorted;
+    }
+
+    /**
+     * Pooled QWK and mean per-center QWK of one seed's selected predictions (nested selection, or with
+     * {@code select_on_test} that seed's best grid configuration).
+     */
+    static double[] seedKappas(EvaluationData d, EvaluateParameters p, List<FoldResultRow> results, List<PredictionRow> preds,
+                               long seed) {
+        List<FoldResultRow> ofSeed = results.stream().filter(r -> r.splitSeed() == seed).toList();
+        List<String> foldOrder = ofSeed.stream().map(FoldResultRow::foldName).distinct().sorted(EvaluationReport::foldCompare).toList();
+        Ablation top = p.selectOnTest() ? rankGrid(p, ofSeed, foldOrder, seed).get(0) : null;
+        List<Integer> yt = new ArrayList<>();
+        List<Integer> yp = new ArrayList<>();
+        List<Double> centers = new ArrayList<>();
+        for (String f : foldOrder) {
+            String key = top != null ? FoldTask.of(seed, f, top.model, top.c, false).key() : FoldTask.of(seed, f, null, 0, true).key();
+            List<PredictionRow> fp = preds.stream().filter(x -> x.taskKey().equals(key)).toList();
+            Score k = Metrics.cohenKappa(fp.stream().mapToInt(PredictionRow::yTrue).toArray(),
+                fp.stream().mapToInt(PredictionRow::yPred).toArray(), Metrics.KappaWeights.QUADRATIC);
+            if (k.defined()) {
+                centers.add(k.value());
+            }
+            fp.forEach(r -> {
+                yt.add(r.yTrue());
+                yp.add(r.yPred());
+            });
+        }
+        Score overall = Metrics.cohenKappa(yt.stream().mapToInt(Integer::intValue).toArray(),
+            yp.stream().mapToInt(Integer::intValue).toArray(), Metrics.KappaWeights.QUADRATIC);
+        return new double[] {overall.defined() ? overall.value() : Double.NaN, centers.isEmpty() ? Double.NaN : mean(centers)};
+    }
+
+    static Output loco(EvaluationData d, EvaluateParameters p, List<FoldResultRow> results, List<PredictionRow> preds,
+                       List<ExclusionRow> excluded, long sid) {
+        Map<String, String> files = new LinkedHashMap<>();
+        List<MetricRow> rows = new ArrayList<>();
+        long seed = p.seeds().get(0);
+        List<FoldResultRow> ofSeed = results.stream().filter(r -> r.splitSeed() == seed).toList();
+        List<String> foldOrder = ofSeed.stream().map(FoldResultRow::foldName).distinct().sorted(EvaluationReport::foldCompare).toList();
+        List<Ablation> sorted = rankGrid(p, ofSeed, foldOrder, seed);
         StringBuilder abl = new StringBuilder(Csv.line("model", "C", "kappa_qw_mean", "folds", "detail", "step_execution_id"));
         for (Ablation a : sorted) {
             abl.append(Csv.line(a.model, a.c, Double.isNaN(a.mean) ? "" : Double.toString(a.mean), a.folds, a.detail, sid));
@@ -392,6 +429,23 @@ public final class EvaluationReport {
         bc.put("overall_kappa_qw", overall.orNull());
         bc.put("kappa_ci95", ci(kci));
         bc.put("bootstrap", ordered("unit", "patient", "replicates", p.boots(), "seed", p.bootstrapSeed()));
+        // Every seed (NB09 has one, 17): the files above are the first seed's; each seed's pooled and mean
+        // per-center κ, and their mean over seeds, are listed here and stored as metrics of scope seed:<seed>.
+        List<Map<String, Object>> perSeed = new ArrayList<>();
+        List<Double> overallBySeed = new ArrayList<>();
+        for (long s : p.seeds()) {
+            double[] k = seedKappas(d, p, results, preds, s);
+            perSeed.add(ordered("seed", s, "overall_kappa_qw", Double.isNaN(k[0]) ? null : k[0],
+                "kappa_qw_mean_cv", Double.isNaN(k[1]) ? null : k[1]));
+            rows.add(metricRow("seed:" + s, "overall_kappa_qw", Double.isNaN(k[0]) ? Score.undefined("undefined for this seed")
+                : Score.of(k[0]), null, null, sid));
+            if (!Double.isNaN(k[0])) {
+                overallBySeed.add(k[0]);
+            }
+        }
+        bc.put("files_seed", seed);
+        bc.put("per_seed", perSeed);
+        bc.put("overall_kappa_qw_mean_over_seeds", overallBySeed.isEmpty() ? null : mean(overallBySeed));
         bc.put("n_excluded", excluded.size());
         bc.put("excluded", excludedJson(excluded));
         bc.put("step_execution_id", sid);

@@ -8,7 +8,8 @@ import java.util.stream.IntStream;
  * minimise Σ sᵢ·logloss + ½‖W‖²/C with the intercepts <em>not</em> penalised (the same objective and
  * gradient scale as sklearn's, so {@code tol} means SciPy's {@code gtol} and {@code ftol} its relative decrease); one sigmoid for two classes,
  * a multinomial softmax (one weight row per class) for more. Solved by {@link Lbfgs}; the loss is evaluated over
- * fixed blocks of rows in parallel and summed in block order, so results do not depend on the thread count.
+ * fixed blocks of rows in parallel and summed in block order, and the softmax's two matrix products are
+ * {@link SoftmaxGemm}'s (Vector API when the JVM has it), so results do not depend on the thread count.
  */
 public final class LogisticRegressionLbfgs {
 
@@ -115,113 +116,66 @@ public final class LogisticRegressionLbfgs {
     }
 
     /**
-     * Softmax loss with the weights stored feature-major (p[j·k + c] = W[c][j], intercepts at p[d·k + c]) so both
-     * the scores z = W·x and the gradient update run as contiguous loops over the k classes, which the JIT
-     * vectorises.
+     * Softmax loss with the weights stored feature-major (p[j·k + c] = W[c][j], intercepts at p[d·k + c]). The
+     * scores Z = X·W + b and the gradient Xᵀ·R are {@link SoftmaxGemm}'s two matrix products (the same bits for
+     * any thread count); the per-row softmax and loss run over fixed blocks of rows summed in block order.
      */
     private static Lbfgs.Objective softmaxObjective(double[] x, int n, int d, int k, int[] y, double[] sw, double c) {
+        int kp = SoftmaxGemm.padded(k);
         int blocks = (n + BLOCK - 1) / BLOCK;
+        double[] w = new double[d * kp];
+        double[] b = new double[kp];
+        double[] z = new double[n * kp];
+        double[] r = new double[n * kp];
+        double[] g = new double[d * kp];
+        double[] loss = new double[blocks];
         return (p, grad) -> {
-            double[] loss = new double[blocks];
-            double[][] g = new double[blocks][];
+            for (int j = 0; j < d; j++) {
+                System.arraycopy(p, j * k, w, j * kp, k);
+            }
+            System.arraycopy(p, d * k, b, 0, k);
+            SoftmaxGemm.scores(x, n, d, w, b, kp, z);
             IntStream.range(0, blocks).parallel().forEach(bk -> {
-                double[] gb = new double[(d + 1) * k];
-                // Rows go in tiles of 4: each weight row W[·][j] is read once per tile (register blocking).
-                double[] z = new double[4 * k];
-                double[] r = new double[4 * k];
                 double lb = 0;
                 int end = Math.min(n, (bk + 1) * BLOCK);
-                for (int i0 = bk * BLOCK; i0 < end; i0 += 4) {
-                    int t = Math.min(4, end - i0);
-                    for (int q = 0; q < t; q++) {
-                        System.arraycopy(p, d * k, z, q * k, k);
+                for (int i = bk * BLOCK; i < end; i++) {
+                    int zo = i * kp;
+                    double max = Double.NEGATIVE_INFINITY;
+                    for (int c2 = 0; c2 < k; c2++) {
+                        max = Math.max(max, z[zo + c2]);
                     }
-                    if (t == 4) {
-                        int x0 = i0 * d;
-                        for (int j = 0; j < d; j++) {
-                            double a0 = x[x0 + j];
-                            double a1 = x[x0 + d + j];
-                            double a2 = x[x0 + 2 * d + j];
-                            double a3 = x[x0 + 3 * d + j];
-                            int wo = j * k;
-                            for (int c2 = 0; c2 < k; c2++) {
-                                double w = p[wo + c2];
-                                z[c2] += a0 * w;
-                                z[k + c2] += a1 * w;
-                                z[2 * k + c2] += a2 * w;
-                                z[3 * k + c2] += a3 * w;
-                            }
-                        }
-                    } else {
-                        for (int q = 0; q < t; q++) {
-                            int xo = (i0 + q) * d;
-                            for (int j = 0; j < d; j++) {
-                                double xj = x[xo + j];
-                                int wo = j * k;
-                                for (int c2 = 0; c2 < k; c2++) {
-                                    z[q * k + c2] += xj * p[wo + c2];
-                                }
-                            }
-                        }
+                    // one exp per class: r holds exp(z − max) until it is scaled to w·softmax
+                    double sum = 0;
+                    for (int c2 = 0; c2 < k; c2++) {
+                        double e = Math.exp(z[zo + c2] - max);
+                        r[zo + c2] = e;
+                        sum += e;
                     }
-                    for (int q = 0; q < t; q++) {
-                        int i = i0 + q;
-                        int zo = q * k;
-                        double max = Double.NEGATIVE_INFINITY;
-                        for (int c2 = 0; c2 < k; c2++) {
-                            max = Math.max(max, z[zo + c2]);
-                        }
-                        double sum = 0;
-                        for (int c2 = 0; c2 < k; c2++) {
-                            sum += Math.exp(z[zo + c2] - max);
-                        }
-                        double logSum = max + Math.log(sum);
-                        double w = sw == null ? 1 : sw[i];
-                        lb += w * (logSum - z[zo + y[i]]);
-                        for (int c2 = 0; c2 < k; c2++) {
-                            r[zo + c2] = w * Math.exp(z[zo + c2] - logSum);
-                        }
-                        r[zo + y[i]] -= w;
-                        for (int c2 = 0; c2 < k; c2++) {
-                            gb[d * k + c2] += r[zo + c2];
-                        }
+                    double logSum = max + Math.log(sum);
+                    double wi = sw == null ? 1 : sw[i];
+                    lb += wi * (logSum - z[zo + y[i]]);
+                    double scale = wi / sum;
+                    for (int c2 = 0; c2 < k; c2++) {
+                        r[zo + c2] *= scale;
                     }
-                    if (t == 4) {
-                        int x0 = i0 * d;
-                        for (int j = 0; j < d; j++) {
-                            double a0 = x[x0 + j];
-                            double a1 = x[x0 + d + j];
-                            double a2 = x[x0 + 2 * d + j];
-                            double a3 = x[x0 + 3 * d + j];
-                            int go = j * k;
-                            for (int c2 = 0; c2 < k; c2++) {
-                                gb[go + c2] += a0 * r[c2] + a1 * r[k + c2] + a2 * r[2 * k + c2] + a3 * r[3 * k + c2];
-                            }
-                        }
-                    } else {
-                        for (int q = 0; q < t; q++) {
-                            int xo = (i0 + q) * d;
-                            for (int j = 0; j < d; j++) {
-                                double xj = x[xo + j];
-                                int go = j * k;
-                                for (int c2 = 0; c2 < k; c2++) {
-                                    gb[go + c2] += xj * r[q * k + c2];
-                                }
-                            }
-                        }
-                    }
+                    r[zo + y[i]] -= wi;
                 }
                 loss[bk] = lb;
-                g[bk] = gb;
             });
+            SoftmaxGemm.gradient(x, n, d, r, kp, g);
             double total = 0;
-            Arrays.fill(grad, 0);
             for (int bk = 0; bk < blocks; bk++) {
                 total += loss[bk];
-                double[] gb = g[bk];
-                for (int j = 0; j < grad.length; j++) {
-                    grad[j] += gb[j];
+            }
+            for (int j = 0; j < d; j++) {
+                System.arraycopy(g, j * kp, grad, j * k, k);
+            }
+            for (int c2 = 0; c2 < k; c2++) {
+                double s = 0;
+                for (int i = 0; i < n; i++) {
+                    s += r[i * kp + c2];
                 }
+                grad[d * k + c2] = s;
             }
             double pen = 0;
             for (int j = 0; j < d * k; j++) {

@@ -140,7 +140,7 @@ public class TileStepConfiguration {
                 return SlideResult.only(SlideOutcome.skipped(TokenTiler.MPP_MISSING
                     + ": no µm/px in the file or the override CSV; give assume_mpp=… to tile it anyway"));
             }
-            TokenTiler tiler = new TokenTiler(TokenTiler.Options.defaults().withResample(parameters.resample()));
+            TokenTiler tiler = new TokenTiler(parameters.options());
             List<String> counts = new ArrayList<>();
             List<Scale> scales = new ArrayList<>();
             int total = 0;

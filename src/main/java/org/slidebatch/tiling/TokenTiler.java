@@ -37,6 +37,12 @@ import org.slidebatch.slide.SlideReader;
  *       {@link #stableSeed} (never Python-style salted {@code hash()}); the sample is kept in grid order.</li>
  * </ol>
  *
+ * <p>{@link Rules} switches the three steps where OpenSlideFM's grading tiles (NB10, OSFM-spec §14) differ:
+ * level by OpenSlide's {@code get_best_level_for_downsample}, coverage on the tile's own pixels, and the first
+ * {@code budget} candidates of the raster scan instead of a sample ({@link Rules#NB10}); {@link Rules#NB04} is the
+ * default. The level-0 origin stays rounded (NB10 truncates: OSFM-spec §17 #24), and NB10's 0.5 µm/px fallback is
+ * {@code assume_mpp=0.5}, never implicit.
+ *
  * <p>Deviations from OpenSlideFM (for docs/DEVIATIONS.md):
  * <ul>
  *   <li><b>Mask clamp off-by-one fixed.</b> OpenSlideFM clamps {@code mx1 ≤ maskW − 1}, {@code my1 ≤ maskH − 1} and
@@ -76,9 +82,20 @@ public final class TokenTiler {
      *                       resize to the exact target
      */
     public record Options(double[] targetsUmPerPx, int tileSize, int overlap, double minCoverage,
-                          Map<Double, Integer> budgets, int maskMaxSide, boolean resample) {
+                          Map<Double, Integer> budgets, int maskMaxSide, boolean resample, Rules rules) {
+
+        /** NB04's rules ({@link Rules#NB04}). */
+        public Options(double[] targetsUmPerPx, int tileSize, int overlap, double minCoverage,
+                       Map<Double, Integer> budgets, int maskMaxSide, boolean resample) {
+            this(targetsUmPerPx, tileSize, overlap, minCoverage, budgets, maskMaxSide, resample, Rules.NB04);
+        }
 
         public Options {
+            Objects.requireNonNull(rules, "rules");
+            if (resample && rules.level() != LevelRule.NEAREST) {
+                throw new IllegalArgumentException("level_rule " + rules.level().parameter()
+                    + " picks the level read without resampling; resample=true picks its own");
+            }
             Objects.requireNonNull(targetsUmPerPx, "targetsUmPerPx");
             Objects.requireNonNull(budgets, "budgets");
             targetsUmPerPx = targetsUmPerPx.clone();
@@ -119,7 +136,11 @@ public final class TokenTiler {
         }
 
         public Options withResample(boolean resample) {
-            return new Options(targetsUmPerPx, tileSize, overlap, minCoverage, budgets, maskMaxSide, resample);
+            return new Options(targetsUmPerPx, tileSize, overlap, minCoverage, budgets, maskMaxSide, resample, rules);
+        }
+
+        public Options withRules(Rules rules) {
+            return new Options(targetsUmPerPx, tileSize, overlap, minCoverage, budgets, maskMaxSide, resample, rules);
         }
 
         /** Grid step in model pixels: tile size − overlap (224). */
@@ -141,20 +162,97 @@ public final class TokenTiler {
             return o instanceof Options other && Arrays.equals(targetsUmPerPx, other.targetsUmPerPx)
                 && tileSize == other.tileSize && overlap == other.overlap
                 && Double.compare(minCoverage, other.minCoverage) == 0 && budgets.equals(other.budgets)
-                && maskMaxSide == other.maskMaxSide && resample == other.resample;
+                && maskMaxSide == other.maskMaxSide && resample == other.resample && rules.equals(other.rules);
         }
 
         @Override
         public int hashCode() {
             return Objects.hash(Arrays.hashCode(targetsUmPerPx), tileSize, overlap, minCoverage, budgets, maskMaxSide,
-                resample);
+                resample, rules);
         }
 
         @Override
         public String toString() {
             return "Options[targets=" + Arrays.toString(targetsUmPerPx) + ", tileSize=" + tileSize + ", overlap="
                 + overlap + ", minCoverage=" + minCoverage + ", budgets=" + new TreeMap<>(budgets) + ", maskMaxSide="
-                + maskMaxSide + ", resample=" + resample + "]";
+                + maskMaxSide + ", resample=" + resample + ", rules=" + rules + "]";
+        }
+    }
+
+    /** How the level of a target scale is chosen (without resampling). */
+    public enum LevelRule {
+        /** NB04's {@code choose_level_for_target_mpp}: the level whose µm/px is nearest the target ({@link #chooseLevel}). */
+        NEAREST("nearest"),
+        /**
+         * NB10's {@code get_best_level_for_downsample(target / base_mpp)}: the coarsest level whose downsample is
+         * ≤ the requested one (OpenSlide's rule, {@link SlideReader#bestLevelForDownsample}).
+         */
+        BEST_FOR_DOWNSAMPLE("best_for_downsample");
+
+        private final String parameter;
+
+        LevelRule(String parameter) {
+            this.parameter = parameter;
+        }
+
+        public String parameter() {
+            return parameter;
+        }
+    }
+
+    /** What a tile's tissue coverage is measured on. */
+    public enum Coverage {
+        /** NB04: the ≤ 2048 px thumbnail's tissue mask under the tile (coarse at 0.5 µm/px). */
+        MASK("mask"),
+        /** NB10: the tile's own pixels at the level read, {@code S ≥ 20 ∧ V < 230} on PIL HSV. */
+        TILE("tile");
+
+        private final String parameter;
+
+        Coverage(String parameter) {
+            this.parameter = parameter;
+        }
+
+        public String parameter() {
+            return parameter;
+        }
+    }
+
+    /** Which candidates a budget keeps. */
+    public enum Selection {
+        /** NB04: a seeded uniform sample ({@link #sample}), kept in grid order; a level smaller than a tile gives one overhanging tile. */
+        SAMPLE("sample"),
+        /**
+         * NB10: the raster scan {@code for y in range(0, Hl−T+1, stride): for x in range(0, Wl−T+1, stride)} (no tile
+         * when the level is smaller than a tile), stopping at the first {@code budget} candidates.
+         */
+        RASTER("raster");
+
+        private final String parameter;
+
+        Selection(String parameter) {
+            this.parameter = parameter;
+        }
+
+        public String parameter() {
+            return parameter;
+        }
+    }
+
+    /**
+     * The rules where OpenSlideFM's two tilings differ (OSFM-spec §6 NB04, §14 NB10): level choice, coverage and
+     * selection. Grid, tile size, stride, budgets, minimum coverage and the HSV rule are shared.
+     */
+    public record Rules(LevelRule level, Coverage coverage, Selection selection) {
+        /** NB04 (the openslidefm chain's tokens). */
+        public static final Rules NB04 = new Rules(LevelRule.NEAREST, Coverage.MASK, Selection.SAMPLE);
+        /** NB10 (grading features). */
+        public static final Rules NB10 = new Rules(LevelRule.BEST_FOR_DOWNSAMPLE, Coverage.TILE, Selection.RASTER);
+
+        public Rules {
+            Objects.requireNonNull(level, "level");
+            Objects.requireNonNull(coverage, "coverage");
+            Objects.requireNonNull(selection, "selection");
         }
     }
 
@@ -239,6 +337,17 @@ public final class TokenTiler {
     }
 
     /**
+     * NB10's rule: {@code slide.get_best_level_for_downsample(target / baseMpp)}, µm/px = baseMpp × that level's
+     * downsample.
+     */
+    public static LevelChoice chooseBestLevelForDownsample(SlideReader r, double baseMpp, double target) {
+        requirePositive(baseMpp, "base µm/px");
+        requirePositive(target, "target µm/px");
+        int level = r.bestLevelForDownsample(target / baseMpp);
+        return new LevelChoice(level, baseMpp * r.level(level).downsample());
+    }
+
+    /**
      * For resampling: the coarsest level whose µm/px is ≤ the target (the "next finer" level, so the read is
      * downsized, never upsized); level 0 when even level 0 is coarser than the target (then the tile is upsized).
      * {@code approxMpp} is that level's own µm/px.
@@ -266,7 +375,8 @@ public final class TokenTiler {
     /** What this tiler reads for a target: level, read size and stride, in level pixels. */
     public ReadPlan plan(SlideReader r, double baseMpp, double target) {
         if (!options.resample()) {
-            LevelChoice c = chooseLevel(r, baseMpp, target);
+            LevelChoice c = options.rules().level() == LevelRule.NEAREST ? chooseLevel(r, baseMpp, target)
+                : chooseBestLevelForDownsample(r, baseMpp, target);
             return new ReadPlan(c.level(), c.approxMpp(), c.approxMpp(), options.tileSize(), options.stride(), false);
         }
         LevelChoice c = chooseLevelForResampling(r, baseMpp, target);
@@ -320,22 +430,30 @@ public final class TokenTiler {
 
         int size = plan.readSize();
         int stride = plan.readStride();
-        long maxX = Math.max(level.width() - size, 0);
-        long maxY = Math.max(level.height() - size, 0);
+        boolean raster = options.rules().selection() == Selection.RASTER;
+        // NB04: one overhanging tile when the level is smaller than a tile; NB10's range(0, Wl − T + 1, stride): none.
+        long maxX = raster ? level.width() - size : Math.max(level.width() - size, 0);
+        long maxY = raster ? level.height() - size : Math.max(level.height() - size, 0);
+        int budget = options.budget(target);
         List<long[]> candidates = new ArrayList<>();
         int grid = 0;
+        scan:
         for (long y = 0; y <= maxY; y += stride) {
             for (long x = 0; x <= maxX; x += stride) {
                 grid++;
-                double cov = coverage(integral, maskWidth, maskHeight, sx, sy, x, y, size);
+                double cov = options.rules().coverage() == Coverage.MASK
+                    ? coverage(integral, maskWidth, maskHeight, sx, sy, x, y, size)
+                    : tileCoverage(reader, plan.level(), ds, x, y, size);
                 if (cov >= options.minCoverage()) {
                     candidates.add(new long[] {x, y});
+                    if (raster && candidates.size() >= budget) {
+                        break scan; // NB10 stops at the first budget tissue tiles
+                    }
                 }
             }
         }
 
         long seed = stableSeed(jobSeed, fingerprint, target);
-        int budget = options.budget(target);
         int[] chosen = sample(candidates.size(), budget, seed);
         List<TileCoord> tiles = new ArrayList<>(chosen.length);
         for (int i = 0; i < chosen.length; i++) {
@@ -388,6 +506,23 @@ public final class TokenTiler {
         long sum = (long) integral[(int) (my1 * stride + mx1)] - integral[(int) (my0 * stride + mx1)]
             - integral[(int) (my1 * stride + mx0)] + integral[(int) (my0 * stride + mx0)];
         return (double) sum / (double) ((mx1 - mx0) * (my1 - my0));
+    }
+
+    /**
+     * NB10's coverage: the fraction of the tile's own pixels (read at the level, {@code size}² at level pixels
+     * (x, y), level-0 origin {@code rint(x·ds), rint(y·ds)} as the features step reads it; NB10 truncates) that are tissue ({@code S ≥ 20 ∧ V < 230}, PIL HSV).
+     */
+    static double tileCoverage(SlideReader reader, int level, double ds, long x, long y, int size) {
+        RgbImage tile = reader.readRegion(new org.slidebatch.slide.RegionRequest((long) Math.rint(x * ds), (long) Math.rint(y * ds),
+            level, size, size));
+        byte[] tissue = maskFromThumbnail(tile);
+        int n = 0;
+        for (byte b : tissue) {
+            if (b != 0) {
+                n++;
+            }
+        }
+        return (double) n / tissue.length;
     }
 
     /** Summed-area table of (mask ≠ 0), (w+1)×(h+1), row-major. */

@@ -142,9 +142,19 @@ class EvaluateJobFunctionalTests {
         assertThat(qwk.ciLow()).as("grade signal: QWK CI " + qwk.ciLow() + ".." + qwk.ciHigh()).isGreaterThan(0.0);
         assertThat(qwk.ciSeed()).isEqualTo(123L);
 
-        JobExecution optimistic = run(append(base, "select_on_test", "true"));
+        assertThat(Files.readString(dir.resolve("best_config.json"))).contains("\"files_seed\" : 17", "\"per_seed\"");
+
+        // Two seeds: the selection differs per seed, each seed's pooled κ is reported and stored (scope seed:<s>).
+        JobExecution optimistic = run(append(base, "select_on_test", "true", "seeds", "17,18"));
         assertThat(optimistic.getStatus()).isEqualTo(BatchStatus.COMPLETED);
-        assertThat(Files.readString(dir.resolve("best_config.json"))).contains("test-folds (select_on_test=true");
+        String bc = Files.readString(dir.resolve("best_config.json"));
+        assertThat(bc).contains("test-folds (select_on_test=true", "\"seed\" : 17", "\"seed\" : 18",
+            "\"overall_kappa_qw_mean_over_seeds\"");
+        assertThat(store.metrics(optimistic.getJobInstance().getInstanceId(), "loco"))
+            .filteredOn(m -> m.name().equals("overall_kappa_qw")).extracting(EvalStore.MetricRow::scope)
+            .containsExactlyInAnyOrder("pooled", "seed:17", "seed:18");
+        assertThat(metric(optimistic, "loco", "seed:17", "overall_kappa_qw").value())
+            .isEqualTo(metric(optimistic, "loco", "pooled", "overall_kappa_qw").value());
     }
 
     @Test
