@@ -52,9 +52,18 @@ class RemotePartitioningCrashTests {
             RepositoryQueries db = so.queries();
             long execution = db.executionIds("qc").getFirst();
             assertThat(db.executionStatuses("qc")).containsExactly("STARTED");
-
+            // The workers would finish every queued request before a new JVM is up on this machine: freeze them (each
+            // in the middle of a slide) until restart has recovered the execution and sent its requests. Thawed, each
+            // finds its partition recovered under it: its commit must fail (the step execution's version changed).
+            signal(a.pid(), "STOP");
+            signal(b.pid(), "STOP");
             CliProcess restart = so.start(ws, "restart", Long.toString(execution));
+            restart.awaitLine(l -> l.contains("partition request(s) for qc.slides go to queue"), Duration.ofMinutes(6));
+            signal(a.pid(), "CONT");
+            signal(b.pid(), "CONT");
             assertThat(restart.waitFor(Duration.ofMinutes(15))).as(restart.output()).isZero();
+            // The requests the dead manager had queued were dropped, not run again.
+            assertThat(a.lines("[worker] dropped the request") + b.lines("[worker] dropped the request")).isPositive();
             assertThat(restart.output()).contains("which is gone").contains("finished: COMPLETED");
             assertThat(db.executionStatuses("qc")).containsExactly("FAILED", "COMPLETED");
             long second = db.executionIds("qc").get(1);
@@ -110,6 +119,10 @@ class RemotePartitioningCrashTests {
                 + " AND p.step_name LIKE 'qc.slides:partition%'");
             assertThat(newPids).isSubsetOf(c.pid(), d.pid()).isNotEmpty();
         }
+    }
+
+    static void signal(long pid, String signal) throws Exception {
+        assertThat(new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).start().waitFor()).isZero();
     }
 
     static void assertEverySlideOnce(RepositoryQueries db, int slides) {

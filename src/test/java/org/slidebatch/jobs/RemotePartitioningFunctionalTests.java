@@ -138,7 +138,14 @@ class RemotePartitioningFunctionalTests {
                 .containsExactly("STARTING", "STARTING");
             assertThat(so.queued()).isEqualTo(2);
 
-            ScaleOut.Worker worker = so.worker(ws, 0);
+            // doctor: the broker answers (two requests waiting, no worker yet) and the database can be shared
+            ScaleOut.Result doctor = ScaleOut.inProcess(options, "doctor", "--queue", so.queue());
+            assertThat(doctor.output()).contains("ok    broker     amqp://guest:***@127.0.0.1:5672 (queue " + so.queue()
+                + ": 2 request(s) waiting, 0 worker(s) listening)").contains("ok    shared-db");
+
+            // This worker is configured by Spring Boot's environment variables alone.
+            ScaleOut.Worker worker = so.workerFromEnvironment(ws);
+            assertThat(worker.process().output()).contains("job repository jdbc:postgresql://127.0.0.1:5432/");
             worker.awaitLines("[worker] dropped the request for qc.slides", 2, Duration.ofMinutes(2));
             assertThat(worker.process().output()).contains("its job execution " + execution + " is FAILED");
             assertThat(db.count("SELECT COUNT(*) FROM slide_step_status WHERE step_name = 'qc'")).isZero();
@@ -152,8 +159,11 @@ class RemotePartitioningFunctionalTests {
                 .isEqualTo(4);
             assertThat(db.longs("SELECT DISTINCT pid FROM compute_passport WHERE step_name LIKE 'qc.slides:partition%'"))
                 .containsExactly(worker.pid());
-            assertThat(first.output() + restart.output() + worker.process().output()).doesNotContain(ScaleOut.DB_SECRET)
-                .doesNotContain("guest:guest");
+            ScaleOut.Result history = ScaleOut.inProcess(options, "history");
+            ScaleOut.Result show = ScaleOut.inProcess(options, "show", Long.toString(db.executionIds("qc").get(1)));
+            assertThat(show.output()).contains("ran on ").contains("pid " + worker.pid());
+            assertThat(first.output() + restart.output() + worker.process().output() + doctor.output() + history.output()
+                + show.output()).doesNotContain(ScaleOut.DB_SECRET).doesNotContain("guest:guest");
         }
     }
 

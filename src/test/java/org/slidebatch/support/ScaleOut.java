@@ -93,6 +93,22 @@ public final class ScaleOut implements AutoCloseable {
         return new Worker(p, Long.parseLong(line.split(" ")[2]));
     }
 
+    /**
+     * Starts {@code slidebatch worker} configured through Spring Boot's environment variables only
+     * ({@code SPRING_DATASOURCE_*}, {@code SPRING_RABBITMQ_*}): no --db, no --broker.
+     */
+    public Worker workerFromEnvironment(Path workspace) throws Exception {
+        Map<String, String> env = Map.of(
+            "SPRING_DATASOURCE_URL", "jdbc:postgresql://127.0.0.1:5432/" + database,
+            "SPRING_DATASOURCE_USERNAME", "postgres", "SPRING_DATASOURCE_PASSWORD", DB_SECRET,
+            "SPRING_RABBITMQ_HOST", "127.0.0.1", "SPRING_RABBITMQ_PORT", "5672",
+            "SPRING_RABBITMQ_USERNAME", "guest", "SPRING_RABBITMQ_PASSWORD", "guest");
+        CliProcess p = CliProcess.start("384m", env, 0, "--workspace", workspace.toString(), "worker", "--queue", queue);
+        processes.add(p);
+        String line = p.awaitLine(l -> l.startsWith("[worker] pid "), Duration.ofMinutes(4));
+        return new Worker(p, Long.parseLong(line.split(" ")[2]));
+    }
+
     /** A worker process and its pid. */
     public record Worker(CliProcess process, long pid) {
 
