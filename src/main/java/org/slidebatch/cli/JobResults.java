@@ -29,8 +29,21 @@ final class JobResults {
         return 1;
     }
 
-    /** Why an execution did not complete: its own exit description, else that of its first failed step. */
+    /**
+     * Why an execution did not complete: a failed per-slide partition's own reason first (the partitioned step above it
+     * only says "Partition handler returned an unsuccessful step"), then the execution's exit description, else that
+     * of its first failed step.
+     */
     static String failureMessage(JobExecution execution) {
+        String partition = execution.getStepExecutions().stream()
+            .filter(s -> s.getStepName().contains(":partition") && s.getStatus() == BatchStatus.FAILED)
+            .sorted(java.util.Comparator.comparing(org.springframework.batch.core.step.StepExecution::getId))
+            .map(s -> s.getStepName() + ": " + Text.oneLine(s.getExitStatus().getExitDescription(), 400))
+            .filter(w -> !w.endsWith(": "))
+            .findFirst().orElse(null);
+        if (partition != null) {
+            return partition;
+        }
         String why = execution.getExitStatus().getExitDescription();
         if (why != null && !why.isBlank()) {
             return why;

@@ -18,20 +18,25 @@ public final class StorageFailures {
     private StorageFailures() {
     }
 
-    /** True when {@code t} or one of its causes is a full disk, a read-only file system or an exhausted quota. */
-    public static boolean isEnvironmental(Throwable t) {
+    /** The message of the cause that is a full disk, a read-only file system or a quota (libraries wrap it), or null. */
+    static String environmentalReason(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
             String m = c.getMessage();
             if (c instanceof IOException && m != null) {
                 String lower = m.toLowerCase(Locale.ROOT);
                 for (String e : ENVIRONMENTAL) {
                     if (lower.contains(e)) {
-                        return true;
+                        return c instanceof FileSystemException fse && fse.getReason() != null ? fse.getReason() : m;
                     }
                 }
             }
         }
-        return false;
+        return null;
+    }
+
+    /** True when {@code t} or one of its causes is a full disk, a read-only file system or an exhausted quota. */
+    public static boolean isEnvironmental(Throwable t) {
+        return environmentalReason(t) != null;
     }
 
     /** {@code e} with the output file it was writing in its message (a full disk's error names no file). */
@@ -40,8 +45,11 @@ public final class StorageFailures {
         if (m != null && m.contains(target.toString())) {
             return e;
         }
-        String reason = e instanceof FileSystemException fse && fse.getReason() != null ? fse.getReason()
-            : (m == null ? e.getClass().getSimpleName() : m);
+        String reason = environmentalReason(e);
+        if (reason == null) {
+            reason = e instanceof FileSystemException fse && fse.getReason() != null ? fse.getReason()
+                : (m == null ? e.getClass().getSimpleName() : m);
+        }
         FileSystemException named = new FileSystemException(target.toString(), null, "cannot write: " + reason);
         named.initCause(e);
         return named;
