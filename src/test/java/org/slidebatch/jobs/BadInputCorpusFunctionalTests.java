@@ -198,7 +198,7 @@ class BadInputCorpusFunctionalTests {
 
     @Test
     @Order(2)
-    void aLabelsFileWithAnUnknownSlideAMissingLabelOrBadEncodingIsRefusedNamingFileAndLine() throws Exception {
+    void withStrictLabelsALabelsFileWithAnUnknownSlideAMissingLabelOrBadEncodingIsRefusedNamingFileAndLine() throws Exception {
         Path emb = Files.createDirectories(tmp.resolve("embeddings"));
         List<String> ids = List.of("good-1", "good-2", "dup-a", "line-x", "changed", "huge");
         for (int i = 0; i < ids.size(); i++) {
@@ -229,7 +229,8 @@ class BadInputCorpusFunctionalTests {
             latin1, latin1 + " line 3: not UTF-8 text (byte 0xFC at offset 48); save the file as UTF-8");
         for (var e : expected.entrySet()) {
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> JobLaunches.start(jobOperator, evaluateJob,
-                    "labels", e.getKey().toString(), "embeddings", emb.toString(), "protocol", "binary-cv", "folds", "2"))
+                    "labels", e.getKey().toString(), "embeddings", emb.toString(), "protocol", "binary-cv", "folds", "2",
+                    "strict_labels", "true")) // by default such rows are left out with their reason (EvaluateJobFunctionalTests)
                 .isInstanceOf(org.springframework.batch.core.job.parameters.InvalidJobParametersException.class)
                 .hasMessage(e.getValue());
         }
