@@ -45,8 +45,7 @@ class RemotePartitioningCrashTests {
         try (ScaleOut so = ScaleOut.create("mgrkill")) {
             ScaleOut.Worker a = so.worker(ws, 2000);
             ScaleOut.Worker b = so.worker(ws, 2000);
-            CliProcess manager = so.start(ws, "run", "qc", "--param", "roots=" + cohort, "--param", "partitioning=remote",
-                "--param", "remote_queue=" + so.queue(), "--param", "partition_slides=1", "--param", "remote_poll_ms=300");
+            CliProcess manager = so.qcManager(ws, cohort, "partition_slides=1");
             a.awaitLines("[worker] qc.slides:partition", 2, Duration.ofMinutes(6));
             manager.kill9();
             RepositoryQueries db = so.queries();
@@ -89,9 +88,7 @@ class RemotePartitioningCrashTests {
         try (ScaleOut so = ScaleOut.create("allkill")) {
             ScaleOut.Worker a = so.worker(ws, 1500);
             ScaleOut.Worker b = so.worker(ws, 1500);
-            CliProcess manager = so.start(ws, "run", "qc", "--param", "roots=" + cohort, "--param", "partitioning=remote",
-                "--param", "remote_queue=" + so.queue(), "--param", "partition_slides=2", "--param", "remote_timeout_s=90",
-                "--param", "remote_poll_ms=300");
+            CliProcess manager = so.qcManager(ws, cohort, "partition_slides=2", "remote_timeout_s=90");
             a.awaitLines("[worker] running ", 2, Duration.ofMinutes(6));
             b.awaitLines("[worker] running ", 1, Duration.ofMinutes(6));
             a.process().kill9();

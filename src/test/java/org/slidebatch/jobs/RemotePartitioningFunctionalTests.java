@@ -55,9 +55,7 @@ class RemotePartitioningFunctionalTests {
         try (ScaleOut so = ScaleOut.create("remote")) {
             ScaleOut.Worker slow = so.worker(ws, 700);
             ScaleOut.Worker other = so.worker(ws, 0);
-            CliProcess manager = so.start(ws, "run", "qc", "--param", "roots=" + cohort, "--param", "partitioning=remote",
-                "--param", "remote_queue=" + so.queue(), "--param", "partition_slides=2", "--param", "remote_timeout_s=1200",
-                "--param", "remote_poll_ms=300");
+            CliProcess manager = so.qcManager(ws, cohort, "partition_slides=2", "remote_timeout_s=1200");
             // The slow worker finishes one partition, starts another, and dies in it.
             slow.awaitLines("[worker] qc.slides:partition", 1, Duration.ofMinutes(6));
             slow.awaitLines("[worker] running ", 2, Duration.ofMinutes(6));

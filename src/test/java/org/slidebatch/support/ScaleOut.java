@@ -139,6 +139,19 @@ public final class ScaleOut implements AutoCloseable {
         return p;
     }
 
+    /**
+     * Starts the manager: {@code run qc} on {@code cohort} with partitioning=remote on this test's queue, the manager
+     * polling every 300 ms, and the given {@code KEY=VALUE} parameters.
+     */
+    public CliProcess qcManager(Path workspace, Path cohort, String... params) throws Exception {
+        List<String> args = new ArrayList<>(List.of("run", "qc", "--param", "roots=" + cohort, "--param", "partitioning=remote",
+            "--param", "remote_queue=" + queue, "--param", "remote_poll_ms=300"));
+        for (String p : params) {
+            args.addAll(List.of("--param", p));
+        }
+        return start(workspace, args.toArray(String[]::new));
+    }
+
     /** Runs a slidebatch command in this JVM with this test's options; returns exit code and standard output. */
     public static Result inProcess(List<String> options, String... args) {
         List<String> all = new ArrayList<>(options);
