@@ -1,7 +1,7 @@
 """PyTorch side of `slidebatch bench grade`: NB11's training loop (OSFM-spec §15) at the given sizes, float32 on CPU:
 forward in training mode, NB11 loss, backward, clip_grad_norm_(1.0), AdamW, EMA. Prints one JSON line with slides/s.
 
-usage: bench_grade.py BATCH T05 T20 WARMUP STEPS
+usage: bench_grade.py BATCH T05 T20 WARMUP STEPS [THREADS]   (THREADS: torch.set_num_threads; Debian's torch starts with 1)
 """
 import json
 import os
@@ -16,6 +16,8 @@ from grade_reference import MILModel, nb11_loss  # noqa: E402
 
 def main():
     b, t05, t20, warmup, steps = map(int, sys.argv[1:6])
+    if len(sys.argv) > 6:
+        torch.set_num_threads(int(sys.argv[6]))
     torch.manual_seed(0)
     model = MILModel()
     model.train()

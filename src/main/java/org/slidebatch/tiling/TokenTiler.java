@@ -182,60 +182,45 @@ public final class TokenTiler {
     /** How the level of a target scale is chosen (without resampling). */
     public enum LevelRule {
         /** NB04's {@code choose_level_for_target_mpp}: the level whose µm/px is nearest the target ({@link #chooseLevel}). */
-        NEAREST("nearest"),
+        NEAREST,
         /**
          * NB10's {@code get_best_level_for_downsample(target / base_mpp)}: the coarsest level whose downsample is
          * ≤ the requested one (OpenSlide's rule, {@link SlideReader#bestLevelForDownsample}).
          */
-        BEST_FOR_DOWNSAMPLE("best_for_downsample");
+        BEST_FOR_DOWNSAMPLE;
 
-        private final String parameter;
-
-        LevelRule(String parameter) {
-            this.parameter = parameter;
-        }
-
+        /** The parameter value: the constant's name in lower case. */
         public String parameter() {
-            return parameter;
+            return name().toLowerCase(java.util.Locale.ROOT);
         }
     }
 
     /** What a tile's tissue coverage is measured on. */
     public enum Coverage {
         /** NB04: the ≤ 2048 px thumbnail's tissue mask under the tile (coarse at 0.5 µm/px). */
-        MASK("mask"),
+        MASK,
         /** NB10: the tile's own pixels at the level read, {@code S ≥ 20 ∧ V < 230} on PIL HSV. */
-        TILE("tile");
+        TILE;
 
-        private final String parameter;
-
-        Coverage(String parameter) {
-            this.parameter = parameter;
-        }
-
+        /** The parameter value: the constant's name in lower case. */
         public String parameter() {
-            return parameter;
+            return name().toLowerCase(java.util.Locale.ROOT);
         }
     }
 
     /** Which candidates a budget keeps. */
     public enum Selection {
         /** NB04: a seeded uniform sample ({@link #sample}), kept in grid order; a level smaller than a tile gives one overhanging tile. */
-        SAMPLE("sample"),
+        SAMPLE,
         /**
          * NB10: the raster scan {@code for y in range(0, Hl−T+1, stride): for x in range(0, Wl−T+1, stride)} (no tile
          * when the level is smaller than a tile), stopping at the first {@code budget} candidates.
          */
-        RASTER("raster");
+        RASTER;
 
-        private final String parameter;
-
-        Selection(String parameter) {
-            this.parameter = parameter;
-        }
-
+        /** The parameter value: the constant's name in lower case. */
         public String parameter() {
-            return parameter;
+            return name().toLowerCase(java.util.Locale.ROOT);
         }
     }
 
