@@ -3,7 +3,7 @@ mode with its stochastic depth 0.1, backbone teacher in eval, osfm_reference agg
 single-direction loss, AdamW with two groups, both EMAs) on random weights and tiles, fp32 on the CPU.
 
 usage: bench_phase2.py TILES SIZE STEPS THREADS D HEADS LAYERS DEC_D DEC_HEADS DEC_LAYERS
-prints one JSON line: {"threads", "warmup_s", "step_s": [...], "tiles_per_s"}
+prints one JSON line: {"threads", "warmup_s", "step_s": [...], "tiles_per_s", "torch", "peak_rss_bytes"}
 """
 import json
 import os
@@ -61,7 +61,17 @@ def main():
         times.append(time.perf_counter() - t0)
     step_s = times[1:]
     print(json.dumps({"threads": threads, "warmup_s": times[0], "step_s": step_s,
-                      "tiles_per_s": tiles / (sum(step_s) / len(step_s)), "torch": torch.__version__}))
+                      "tiles_per_s": tiles / (sum(step_s) / len(step_s)), "torch": torch.__version__,
+                      "peak_rss_bytes": peak_rss()}))
+
+
+def peak_rss():
+    """VmHWM of this process (getrusage's ru_maxrss would report the parent JVM's peak after execve)."""
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+    return -1
 
 
 if __name__ == "__main__":

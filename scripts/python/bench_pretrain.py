@@ -1,8 +1,14 @@
 """PyTorch peer of `slidebatch bench pretrain`: one OpenSlideFM phase-1 step (two views, teacher on both, student on
-both, BYOL both ways + 0.5·MFR, AdamW, EMA), fp32 on CPU, on random tokens; best steps/s over torch.set_num_threads
-1 and 2 (Debian's torch starts with one thread, STACK-NOTES §13). Prints one JSON object.
+both, BYOL both ways + 0.5·MFR, AdamW, EMA), fp32 on CPU, on random tokens. Debian's torch starts with one intra-op
+thread (STACK-NOTES §13), so every request sets its thread count itself.
 
 usage: bench_pretrain.py TOKENS BATCH STEPS THREADS[,THREADS…] [D HEADS LAYERS DEC_D DEC_HEADS DEC_LAYERS]
+    one warm-up step then STEPS timed steps per thread count; prints one JSON object (best steps/s).
+usage: bench_pretrain.py --serve TOKENS BATCH [D HEADS LAYERS DEC_D DEC_HEADS DEC_LAYERS]
+    builds the model once, then answers each stdin line "THREADS STEPS" with one JSON line {"threads", "seconds",
+    "steps_per_s", "tokens_per_s", "step_s"} (the first request for a thread count runs one untimed warm-up step
+    first); at end of input prints {"peak_rss_bytes", "torch"}. `slidebatch bench pretrain` uses this to
+    interleave its own timed steps with ours on a shared machine.
 """
 import copy
 import json
@@ -17,10 +23,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from osfm_reference import MFRDecoder, MILTransformer, ema_update, phase1_loss  # noqa: E402
 
 
-def main():
-    tokens, batch, steps = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
-    threads = [int(t) for t in sys.argv[4].split(",")]
-    d, heads, layers, dd, dh, dl = (int(x) for x in sys.argv[5:11]) if len(sys.argv) > 5 else (768, 8, 6, 384, 4, 2)
+def build(tokens, batch, dims):
+    d, heads, layers, dd, dh, dl = dims
     torch.manual_seed(0)
     student = MILTransformer(d, heads, layers, 4, 0.1).train()
     teacher = copy.deepcopy(student)
@@ -49,15 +53,49 @@ def main():
         ema_update(teacher, student, 0.996)
         return float(loss)
 
+    return step
+
+
+def timed(step, threads, steps, tokens, batch):
+    torch.set_num_threads(threads)
+    times = []
+    for _ in range(steps):
+        t0 = time.perf_counter()
+        step()
+        times.append(time.perf_counter() - t0)
+    sec = sum(times)
+    return {"threads": threads, "seconds": sec, "steps_per_s": steps / sec, "tokens_per_s": steps * batch * tokens / sec,
+            "step_s": times}
+
+
+def dims_from(args):
+    return tuple(int(x) for x in args) if args else (768, 8, 6, 384, 4, 2)
+
+
+def main():
+    if sys.argv[1] == "--serve":
+        tokens, batch = int(sys.argv[2]), int(sys.argv[3])
+        step = build(tokens, batch, dims_from(sys.argv[4:10]))
+        warmed = set()
+        for line in sys.stdin:
+            if not line.strip():
+                continue
+            threads, steps = (int(x) for x in line.split())
+            if threads not in warmed:
+                torch.set_num_threads(threads)
+                step()
+                warmed.add(threads)
+            print(json.dumps(timed(step, threads, steps, tokens, batch)), flush=True)
+        print(json.dumps({"peak_rss_bytes": peak_rss(), "torch": torch.__version__}), flush=True)
+        return
+    tokens, batch, steps = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+    threads = [int(t) for t in sys.argv[4].split(",")]
+    step = build(tokens, batch, dims_from(sys.argv[5:11]))
     runs = []
     for t in threads:
         torch.set_num_threads(t)
         step()  # warm-up
-        start = time.perf_counter()
-        for _ in range(steps):
-            step()
-        sec = time.perf_counter() - start
-        runs.append({"threads": t, "seconds": sec, "steps_per_s": steps / sec, "tokens_per_s": steps * batch * tokens / sec})
+        runs.append(timed(step, t, steps, tokens, batch))
     best = max(runs, key=lambda r: r["steps_per_s"])
     print(json.dumps({"framework": "pytorch", "torch": torch.__version__, "runs": runs, "best": best,
                       "peak_rss_bytes": peak_rss()}))

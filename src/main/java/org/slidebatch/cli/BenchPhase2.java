@@ -52,9 +52,15 @@ final class BenchPhase2 {
         AggregatorConfig base = AggregatorConfig.openSlideFm();
         AggregatorConfig c = new AggregatorConfig(base.dModel(), base.heads(), layers, base.ffMult(), base.dropout(),
             base.decDim(), base.decHeads(), base.decLayers());
+        String loadStart = BenchPretrainCommand.loadAverage();
         Phase2Bench.Result ours = Phase2Bench.run(c, tiles, size, steps, 0);
+        long oursRss = org.slidebatch.batch.HostFacts.peakRssBytes();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("what", "bench-pretrain-phase2");
+        out.put("load_average_start", loadStart);
+        out.put("peak_rss_bytes", oursRss);
+        out.put("mkl_amd_fastpath", org.slidebatch.model.MklFastPath.loaded());
+        out.put("glibc_tunables", System.getenv().getOrDefault("GLIBC_TUNABLES", ""));
         out.put("tiles", tiles);
         out.put("size", size);
         out.put("steps", steps);
@@ -65,8 +71,10 @@ final class BenchPhase2 {
         out.put("step_s", ours.stepSeconds());
         out.put("tiles_per_s", ours.tilesPerSecond());
         out.put("steps_per_s", 1.0 / ours.secondsPerStep());
-        System.out.printf(Locale.ROOT, "phase 2 (ours, DJL): %d tiles of %d², %d timed update(s): %.2f s/update, %.2f tiles/s (warm-up %.1f s)%n",
-            tiles, size, steps, ours.secondsPerStep(), ours.tilesPerSecond(), ours.warmupSeconds());
+        System.out.printf(Locale.ROOT, "phase 2 (ours, DJL): %d tiles of %d², %d timed update(s): %.2f s/update, %.2f tiles/s (warm-up %.1f s, "
+                + "peak RSS %.1f GB, MKL AMD fast path %s)%n",
+            tiles, size, steps, ours.secondsPerStep(), ours.tilesPerSecond(), ours.warmupSeconds(), oursRss / 1e9,
+            org.slidebatch.model.MklFastPath.loaded() ? "on" : "off");
         if (!noPeer) {
             String peer = peer(t, c);
             if (peer != null) {
@@ -74,10 +82,11 @@ final class BenchPhase2 {
                 double theirs = node.get("tiles_per_s").asDouble();
                 out.put("pytorch", node);
                 out.put("ratio_ours_over_pytorch", ours.tilesPerSecond() / theirs);
-                System.out.printf(Locale.ROOT, "phase 2 (PyTorch %s, %d threads): %.2f tiles/s; ours/PyTorch %.2f×%n",
-                    node.get("torch").asString(), t, theirs, ours.tilesPerSecond() / theirs);
+                System.out.printf(Locale.ROOT, "phase 2 (PyTorch %s, %d threads): %.2f tiles/s (peak RSS %.1f GB); ours/PyTorch %.2f×%n",
+                    node.get("torch").asString(), t, theirs, node.path("peak_rss_bytes").asDouble(-1) / 1e9, ours.tilesPerSecond() / theirs);
             }
         }
+        out.put("load_average_end", BenchPretrainCommand.loadAverage());
         BenchReadsCommand.passport(out);
         if (json != null) {
             AtomicFiles.writeString(json, Json.write(out) + "\n");
@@ -94,7 +103,9 @@ final class BenchPhase2 {
         }
         List<String> cmd = new ArrayList<>(List.of(PYTHON, script.toString(), "" + tiles, "" + size, "" + steps, "" + threads,
             "" + c.dModel(), "" + c.heads(), "" + c.layers(), "" + c.decDim(), "" + c.decHeads(), "" + c.decLayers()));
-        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
+        pb.environment().remove("LD_PRELOAD");   // the MKL fast path is ours; Debian's torch uses OpenBLAS
+        Process p = pb.start();
         String line = new String(p.getInputStream().readAllBytes()).trim();
         if (!p.waitFor(3600, TimeUnit.SECONDS) || p.exitValue() != 0 || line.isEmpty()) {
             System.err.println("slidebatch: note: the PyTorch peer failed (needs Debian python3-torch, python3-torchvision)");
