@@ -94,7 +94,8 @@ class GradeCrashRestartTests {
         Path cleanRun = runFolder(clean);
         assertThat(cleanRun.getFileName()).isEqualTo(runDir.getFileName());
         // The whole run folder equals the uninterrupted run's: fold0 (trained without interruption by the killed
-        // process), the resumed fold1, the ensemble and the metrics.
+        // process), the resumed fold1, the ensemble and the metrics. Known to fail now and then on fold0 alone: one
+        // process trains its first fold differently in the last bits (cause open; the resumed fold1 always matched).
         List<String> differ = new java.util.ArrayList<>();
         for (String f : List.of("seed42/fold0/state.safetensors", "seed42/fold0/best.safetensors", "seed42/fold0/oof.csv",
             "seed42/fold1/state.safetensors", "seed42/fold1/best.safetensors", "seed42/fold1/oof.csv",
