@@ -18,7 +18,9 @@ import org.slidebatch.model.mil.GraderConfig;
 import org.slidebatch.model.mil.MilGrader;
 import org.slidebatch.model.mil.NamedParams;
 import org.slidebatch.model.train.StepSeeds;
+import org.slidebatch.model.DjlRuntime;
 import org.slidebatch.model.train.TrainCheckpoint;
+import org.slidebatch.model.train.TrainThreads;
 
 /**
  * Trains one (fold, seed) of NB11 (OSFM-spec §15) and resumes it: per epoch a shuffled pass over the training slides
@@ -68,15 +70,18 @@ public final class FoldTrainer {
         int[] trainGrades = train.stream().mapToInt(GradeSlide::grade).toArray();
         float[] classWeights = GradeLoss.classWeights(trainGrades, s.model().classes());
         List<Epoch> ran = new ArrayList<>();
+        Path statePath = dir.resolve(STATE);
+        TrainCheckpoint saved = Files.exists(statePath) ? TrainCheckpoint.read(statePath) : null;
+        int before = DjlRuntime.intraOpThreads();
+        int threads = TrainThreads.pin(before, saved == null ? null : saved.metadata());
         try (NamedParams model = MilGrader.init(root, s.model(), StepSeeds.derive(s.seed(), INIT, 0));
              GradeTrainer trainer = new GradeTrainer(root, s.model(), model, s.step())) {
             int epoch = 0;
             long step = 0;
             double best = Double.NEGATIVE_INFINITY;
             int noImprove = 0;
-            Path statePath = dir.resolve(STATE);
-            if (Files.exists(statePath)) {
-                TrainCheckpoint c = TrainCheckpoint.read(statePath);
+            if (saved != null) {
+                TrainCheckpoint c = saved;
                 c.restore(modules(trainer), trainer.optimizer(), statePath.toString());
                 epoch = (int) c.requireLong("epoch");
                 step = c.requireLong("step");
@@ -117,12 +122,17 @@ public final class FoldTrainer {
                 counters.put("best_kappa_bits", Long.toHexString(Double.doubleToRawLongBits(best)));
                 counters.put("no_improve", Integer.toString(noImprove));
                 counters.put("seed", Long.toString(s.seed()));
+                counters.put(TrainThreads.KEY, Integer.toString(threads));
                 TrainCheckpoint.of(modules(trainer), trainer.optimizer(), counters).write(statePath);
                 Epoch e = new Epoch(epoch, lr, lossSum / Math.max(1, batches), v.loss(), v.kappa(), v.accuracy(), improved);
                 ran.add(e);
                 if (listener != null) {
                     listener.epochDone(e, epochs);
                 }
+            }
+        } finally {
+            if (threads != before) {
+                DjlRuntime.setIntraOpThreads(before);   // the next fold starts on the job's count
             }
         }
         return ran;

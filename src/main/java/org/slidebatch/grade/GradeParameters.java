@@ -28,7 +28,8 @@ import org.springframework.batch.core.job.parameters.JobParameters;
  * @param splitSeed       the fold split's seed (NB11: {@code random_state=42})
  * @param innerFolds      the inner validation split takes 1/inner_folds of the training folds
  * @param bootstrap       replicates of the OOF κ's patient-level bootstrap CI
- * @param threads         PyTorch intra-op threads (0 = the engine's default: all cores)
+ * @param threads         PyTorch intra-op threads (0 = all cores, resolved once and kept by a restart); a resumed fold
+ *                        keeps the count recorded in its state ({@link org.slidebatch.model.train.TrainThreads})
  */
 public record GradeParameters(Path labels, String gradeColumn, String providerColumn, int epochs, int warmupEpochs,
                               int batchSlides, double lr, double wd, int patience, double labelSmooth, int folds,

@@ -16,6 +16,7 @@ import ai.djl.ndarray.NDManager;
 
 import org.slidebatch.batch.PassportListener;
 import org.slidebatch.model.DjlRuntime;
+import org.slidebatch.model.train.TrainThreads;
 import org.slidebatch.store.GradeStore;
 import org.slidebatch.store.OutputFileStore;
 import org.slidebatch.store.PassportStore;
@@ -46,6 +47,7 @@ public class GradeStepConfiguration {
     public static final String CONTEXT_RUN = "grade.run";
     public static final String CONTEXT_EPOCHS_RUN = "grade.epochs_run";
     public static final String CONTEXT_FOLDS_SKIPPED = "grade.folds_skipped";
+    public static final String CONTEXT_THREADS = "grade.intra_op_threads";
 
     @Bean
     GradeStore gradeStore(DataSource dataSource) {
@@ -58,9 +60,12 @@ public class GradeStepConfiguration {
             .tasklet((contribution, chunk) -> {
                 StepExecution se = contribution.getStepExecution();
                 GradeParameters p = GradeParameters.from(se.getJobParameters());
-                if (p.threads() > 0) {
-                    DjlRuntime.setIntraOpThreads(p.threads());
-                }
+                // threads=0 is resolved once (the machine's cores) and kept in the step's context: a restart, even on a
+                // host with other cores, validates and predicts on the count the first execution used (TrainThreads)
+                int threads = se.getExecutionContext().containsKey(CONTEXT_THREADS)
+                    ? se.getExecutionContext().getInt(CONTEXT_THREADS) : TrainThreads.resolve(p.threads(), null);
+                DjlRuntime.setIntraOpThreads(threads);
+                se.getExecutionContext().putInt(CONTEXT_THREADS, threads);
                 GradeCohort cohort = GradeCohort.load(p.labels(), workspace.stage("features"), GradeParameters.CLASSES,
                     p.gradeColumn(), p.providerColumn());
                 for (String why : cohort.skipped()) {

@@ -12,7 +12,10 @@ import org.slidebatch.batch.HostFacts;
  *
  * <p>Threads: PyTorch's intra-op pool (what {@code torch.set_num_threads} sets) gets
  * {@link Runtime#availableProcessors()} threads unless {@code -Dai.djl.pytorch.num_threads=N} says otherwise,
- * or a caller asks for a number ({@link #setIntraOpThreads}). The pool is process-wide.
+ * or a caller asks for a number ({@link #setIntraOpThreads}). libtorch keeps the count per thread (OpenMP's and
+ * MKL's settings of the calling thread; threads that first use libtorch later start with the last count set).
+ * Results depend on the count (reductions are split by thread): training pins it, see
+ * {@link org.slidebatch.model.train.TrainThreads}.
  */
 public final class DjlRuntime {
 
@@ -63,7 +66,7 @@ public final class DjlRuntime {
         }
     }
 
-    /** Sets PyTorch's intra-op thread count ({@code torch.set_num_threads}); process-wide. */
+    /** Sets PyTorch's intra-op thread count ({@code torch.set_num_threads}) on the calling thread and as the default. */
     public static synchronized void setIntraOpThreads(int threads) {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be at least 1, got " + threads);

@@ -23,6 +23,7 @@ import org.slidebatch.model.mil.NamedParams;
 import org.slidebatch.model.train.CosineWarmup;
 import org.slidebatch.model.train.StepSeeds;
 import org.slidebatch.model.train.TrainCheckpoint;
+import org.slidebatch.model.train.TrainThreads;
 
 /**
  * OpenSlideFM phase 1 over a cohort, restartable to the bit (OSFM-spec §8d, §8f fixed): each epoch shuffles the
@@ -67,6 +68,8 @@ public final class Phase1Run {
     private final SlideTokenStore store;
     private final List<String> slides;
     private final Path checkpointDir;
+    /** The intra-op thread count this training runs on ({@link TrainThreads}): pinned at start or resume. */
+    private int threads;
 
     public Phase1Run(PretrainParameters params, SlideTokenStore store, List<String> slides, Path checkpointDir) {
         if (slides.isEmpty()) {
@@ -128,9 +131,6 @@ public final class Phase1Run {
     }
 
     public Outcome run(Listener listener) throws IOException {
-        if (params.threads() > 0) {
-            DjlRuntime.setIntraOpThreads(params.threads());
-        }
         DjlRuntime.engine();
         CosineWarmup schedule = new CosineWarmup(params.lr(), params.warmupSteps(), totalSteps(), params.lrFirstStepFull());
         Files.createDirectories(checkpointDir);
@@ -148,8 +148,9 @@ public final class Phase1Run {
                 long batchInEpoch = 0;
                 Optional<Path> resume = latestCheckpoint();
                 Path lastCheckpoint = null;
-                if (resume.isPresent()) {
-                    TrainCheckpoint ck = TrainCheckpoint.read(resume.get());
+                TrainCheckpoint ck = resume.isPresent() ? TrainCheckpoint.read(resume.get()) : null;
+                threads = TrainThreads.pin(params.threads(), ck == null ? null : ck.metadata());
+                if (ck != null) {
                     String id = ck.require("identity");
                     if (!id.equals(identity())) {
                         throw new WeightsException("checkpoint " + resume.get() + " was written for other slides or other "
@@ -235,6 +236,7 @@ public final class Phase1Run {
         meta.put("total_steps", Long.toString(totalSteps()));
         meta.put("identity", identity());
         meta.put("rng", "derived from (seed, epoch) for the shuffle and (seed, step) for everything else");
+        meta.put(TrainThreads.KEY, Integer.toString(threads));
         params.asMap().forEach((k, v) -> meta.put("param." + k, v));
         Path file = checkpointDir.resolve(tag + ".safetensors");
         TrainCheckpoint.of(modules, trainer.optimizer(), meta).write(file);

@@ -26,6 +26,7 @@ import org.slidebatch.model.mil.AggregatorConfig;
 import org.slidebatch.model.mil.NamedParams;
 import org.slidebatch.model.train.StepSeeds;
 import org.slidebatch.model.train.TrainCheckpoint;
+import org.slidebatch.model.train.TrainThreads;
 
 /**
  * OpenSlideFM phase 2 over a cohort, restartable to the bit (OSFM-spec §8e): each epoch shuffles the slides with a
@@ -118,6 +119,8 @@ public final class Phase2Run {
     private final List<String> slides;
     private final Path checkpointDir;
     private final String startIdentity;
+    /** The intra-op thread count this training runs on ({@link TrainThreads}): pinned at start or resume. */
+    private int threads;
 
     /**
      * @param startIdentity names the starting weights (e.g. the SHA-256 of the phase-1 checkpoint and the backbone
@@ -197,8 +200,11 @@ public final class Phase2Run {
                 int slideInEpoch = 0;
                 Path lastCheckpoint = null;
                 Optional<Path> resume = latestCheckpoint();
-                if (resume.isPresent()) {
-                    TrainCheckpoint ck = TrainCheckpoint.read(resume.get());
+                TrainCheckpoint resumed = resume.isPresent() ? TrainCheckpoint.read(resume.get()) : null;
+                // a fresh phase 2 runs on the count phase 1 ran on (set on this thread), a resumed one on its own
+                threads = TrainThreads.pin(DjlRuntime.intraOpThreads(), resumed == null ? null : resumed.metadata());
+                if (resumed != null) {
+                    TrainCheckpoint ck = resumed;
                     String id = ck.require("identity");
                     if (!id.equals(identity())) {
                         throw new WeightsException("checkpoint " + resume.get() + " was written for other slides, other "
@@ -281,6 +287,7 @@ public final class Phase2Run {
         meta.put("total_steps", Long.toString(totalSteps()));
         meta.put("identity", identity());
         meta.put("rng", "derived from (seed, epoch) for the shuffle and (seed, step) for everything else");
+        meta.put(TrainThreads.KEY, Integer.toString(threads));
         config.identity().forEach((k, v) -> meta.put("param." + k, v));
         Path file = checkpointDir.resolve(tag + ".safetensors");
         p2.checkpoint(meta).write(file);

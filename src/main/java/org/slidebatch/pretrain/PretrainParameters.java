@@ -16,7 +16,8 @@ import org.slidebatch.model.mil.AggregatorConfig;
  * @param positions          physical (default) or nominal token positions, see {@link TokenPositions}
  * @param teacherDropout     OpenSlideFM never puts the teacher in eval mode (§17.9); default false = eval-mode teacher
  * @param lrFirstStepFull    OpenSlideFM's first update runs at the full lr (§17.10); default false = warm-up from 1/warmup
- * @param threads            PyTorch intra-op threads (0 = the engine's default: all cores)
+ * @param threads            PyTorch intra-op threads (0 = all cores); a resumed training keeps the count recorded in
+ *                           its checkpoint ({@link org.slidebatch.model.train.TrainThreads}), so it matches to the bit
  */
 public record PretrainParameters(long seed, int tokenBudget05, int tokenBudget20, double maskFrac, double lambdaMfr,
                                  AggregatorConfig model, int batchSlides, int epochsPhase1, double lr, double weightDecay,

@@ -47,7 +47,7 @@ class GradeCrashRestartTests {
     @Test
     void killMinus9InTheSecondFoldThenRestartKeepsTheFirstAndGivesIdenticalResults() throws Exception {
         assumeTrue("1".equals(System.getenv("SLIDEBATCH_HEAVY_TESTS")),
-            "training restart-to-the-bit across processes is not reliable yet (libtorch/MKL results differ in their last bits between two processes now and then; seen in this test): set SLIDEBATCH_HEAVY_TESTS=1 to run it");
+            "heavy (three CLI JVMs training: minutes on 2 cores; Phase1CrossProcessTests is the default run's twin): set SLIDEBATCH_HEAVY_TESTS=1 to run it");
         Path labels = Files.createDirectories(tmp.resolve("cohort")).resolve("labels.csv");
         Files.writeString(labels, SyntheticCohort.labelsCsv(new SyntheticCohort.Options(GradeJobFunctionalTests.SLIDES, 5,
             256, 256, 1, null, true)));
@@ -93,23 +93,18 @@ class GradeCrashRestartTests {
         assertThat(p.exitCode()).as(p.output()).isZero();
         Path cleanRun = runFolder(clean);
         assertThat(cleanRun.getFileName()).isEqualTo(runDir.getFileName());
-        // The interrupted fold, resumed from its saved state, ends byte-identical to the uninterrupted run's.
-        // The whole run folder (fold0, trained WITHOUT interruption by the first process, oof_ensemble.csv, metrics) is
-        // identical only when MKL's conditional numerical reproducibility is on (MKL_CBWR, e.g. COMPATIBLE, inherited by
-        // the CLI processes). Without it, in 4 of 7 runs of this test fold0 differed in its last bits from the same fold
-        // trained by another process, from epoch 1 on, while the resumed fold1 always matched; with MKL_CBWR=COMPATIBLE
-        // 6 of 6 runs matched whole (MKL documents results that depend on buffer alignment unless CBWR is set; the
-        // cause is not proven further). So the resume is exact; cross-process bit-reproducibility needs MKL_CBWR.
-        List<String> compared = new java.util.ArrayList<>(List.of("seed42/fold1/state.safetensors",
-            "seed42/fold1/best.safetensors", "seed42/fold1/oof.csv"));
-        if (System.getenv("MKL_CBWR") != null) {
-            compared.addAll(List.of("seed42/fold0/state.safetensors", "seed42/fold0/best.safetensors", "seed42/fold0/oof.csv",
-                "oof_ensemble.csv", "metrics_auc.json", "metrics_auc_by_provider.csv", "summary.json"));
+        // The whole run folder equals the uninterrupted run's: fold0 (trained without interruption by the killed
+        // process), the resumed fold1, the ensemble and the metrics. Known to fail now and then on fold0 alone: one
+        // process trains its first fold differently in the last bits (cause open; the resumed fold1 always matched).
+        List<String> differ = new java.util.ArrayList<>();
+        for (String f : List.of("seed42/fold0/state.safetensors", "seed42/fold0/best.safetensors", "seed42/fold0/oof.csv",
+            "seed42/fold1/state.safetensors", "seed42/fold1/best.safetensors", "seed42/fold1/oof.csv",
+            "oof_ensemble.csv", "metrics_auc.json", "metrics_auc_by_provider.csv", "summary.json")) {
+            if (!java.util.Arrays.equals(Files.readAllBytes(runDir.resolve(f)), Files.readAllBytes(cleanRun.resolve(f)))) {
+                differ.add(f);
+            }
         }
-        for (String f : compared) {
-            assertThat(Files.readAllBytes(runDir.resolve(f))).as(f + " equals the uninterrupted run's")
-                .isEqualTo(Files.readAllBytes(cleanRun.resolve(f)));
-        }
+        assertThat(differ).as("files that differ from the uninterrupted run's").isEmpty();
         // same files (a kill during an atomic write may leave its hidden .tmp behind; it is never read)
         assertThat(files(runDir).stream().filter(f -> !f.getFileName().toString().matches("\\..*\\.tmp"))
             .map(f -> runDir.relativize(f).toString()).toList())

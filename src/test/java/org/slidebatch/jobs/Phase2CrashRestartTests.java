@@ -60,7 +60,7 @@ class Phase2CrashRestartTests {
     @Test
     void killMinus9DuringPhase2ThenRestartGivesIdenticalWeights() throws Exception {
         assumeTrue("1".equals(System.getenv("SLIDEBATCH_HEAVY_TESTS")),
-            "training restart-to-the-bit across processes is not reliable yet (libtorch/MKL results differ in their last bits between two processes now and then; seen in this test): set SLIDEBATCH_HEAVY_TESTS=1 to run it");
+            "heavy (three CLI JVMs training: minutes on 2 cores; Phase1CrossProcessTests is the default run's twin): set SLIDEBATCH_HEAVY_TESTS=1 to run it");
         Path crashed = tmp.resolve("ws-crashed");
         try (CliProcess first = CliProcess.start(HEAP, ENV, 0, run(crashed))) {
             // step 5 of 8: past the checkpoint at step 4 (save_every_steps=2, end of epoch 1), before the end

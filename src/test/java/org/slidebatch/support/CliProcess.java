@@ -75,6 +75,20 @@ public final class CliProcess implements AutoCloseable {
         return new CliProcess(pb.start());
     }
 
+    /** Any main class of the test classpath in its own JVM ({@code jvmOptions} before the class, e.g. {@code -Xmx}). */
+    public static CliProcess java(List<String> jvmOptions, String mainClass, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("--enable-native-access=ALL-UNNAMED");
+        cmd.add("--sun-misc-unsafe-memory-access=allow");
+        cmd.addAll(jvmOptions);
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(mainClass);
+        cmd.addAll(List.of(args));
+        return new CliProcess(new ProcessBuilder(cmd).redirectErrorStream(true).start());
+    }
+
     /** Runs to completion and returns the exit code. */
     public static CliProcess run(Duration timeout, String... args) throws IOException, InterruptedException {
         return run("512m", timeout, args);
