@@ -251,7 +251,8 @@ public class PerSlideSteps {
         public Map<String, ExecutionContext> partition(int gridSize) {
             long instance = manager.getJobExecution().getJobInstance().getInstanceId();
             boolean ownManifest = manager.getJobParameters().getString("roots") != null;
-            List<SlideRecord> all = ownManifest ? slides.findByManifestInstance(instance) : slides.findAll();
+            List<SlideRecord> all = ownManifest ? ownSlides(instance, manager.getJobParameters().getString("roots"))
+                : slides.findAll();
             List<String> ids = all.stream().filter(SlideRecord::isOk).map(SlideRecord::slideId).sorted().toList();
             long listId = manager.getId();
             lists.freeze(listId, ids);
@@ -275,6 +276,31 @@ public class PerSlideSteps {
             }
             manager.getExecutionContext().putInt("slides.total", ids.size());
             return out;
+        }
+
+        /**
+         * The slides of this job's own manifest: those it recorded, and those under its roots that a later job's manifest
+         * re-recorded meanwhile (two jobs scanning the same folders at once each re-stamp the rows with their own instance;
+         * by instance alone, the job that recorded first would find none and complete having done nothing).
+         */
+        private List<SlideRecord> ownSlides(long instance, String roots) {
+            java.util.Map<String, SlideRecord> byId = new java.util.TreeMap<>();
+            for (SlideRecord r : slides.findByManifestInstance(instance)) {
+                byId.put(r.slideId(), r);
+            }
+            List<java.nio.file.Path> under = java.util.Arrays.stream(roots.split(",")).map(String::trim)
+                .filter(x -> !x.isEmpty()).map(x -> java.nio.file.Path.of(x).toAbsolutePath().normalize()).toList();
+            for (SlideRecord r : slides.findAll()) {
+                // re-stamped by a manifest that started after ours (an older row is a file our scan no longer found)
+                if (r.path() != null && !byId.containsKey(r.slideId()) && r.manifestJobInstanceId() != null
+                    && r.manifestJobInstanceId() > instance) {
+                    java.nio.file.Path path = java.nio.file.Path.of(r.path()).toAbsolutePath().normalize();
+                    if (under.stream().anyMatch(path::startsWith)) {
+                        byId.put(r.slideId(), r);
+                    }
+                }
+            }
+            return List.copyOf(byId.values());
         }
     }
 

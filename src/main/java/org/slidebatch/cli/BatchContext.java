@@ -91,13 +91,41 @@ final class BatchContext implements AutoCloseable {
         String where = jdbcUrl != null ? RepositoryConnection.redact(jdbcUrl)
             : System.getenv("SPRING_DATASOURCE_URL") != null ? RepositoryConnection.redact(System.getenv("SPRING_DATASOURCE_URL"))
             : workspace.root().toString();
-        try {
-            ConfigurableApplicationContext ctx = new SpringApplicationBuilder(SlidebatchApplication.class)
-                .properties(props)
-                .logStartupInfo(false)
-                .run();
-            return new BatchContext(ctx, where);
-        } catch (RuntimeException e) {
+        // Two launchers opening a new embedded database at the same moment: the loser of H2's file lock finds the
+        // database "already in use" before the winner's AUTO_SERVER listens; a moment later it connects through it.
+        for (int attempt = 1; ; attempt++) {
+            try {
+                ConfigurableApplicationContext ctx = new SpringApplicationBuilder(SlidebatchApplication.class)
+                    .properties(props)
+                    .logStartupInfo(false)
+                    .run();
+                return new BatchContext(ctx, where);
+            } catch (RuntimeException e) {
+                if (attempt >= 8 || !lockedByAnotherLauncher(e)) {
+                    throw failure(e, jdbcUrl, where);
+                }
+                try {
+                    Thread.sleep(500L * attempt);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw failure(e, jdbcUrl, where);
+                }
+            }
+        }
+    }
+
+    /** H2's "Database may be already in use" (90020) at startup: another launcher holds the file lock this instant. */
+    static boolean lockedByAnotherLauncher(Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c.getMessage() != null && c.getMessage().contains("Database may be already in use")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static CliException failure(RuntimeException e, String jdbcUrl, String where) {
+        {
             Throwable root = e;
             while (root.getCause() != null && root.getCause() != root) {
                 root = root.getCause();
@@ -121,7 +149,7 @@ final class BatchContext implements AutoCloseable {
                 String t = RepositoryConnection.redactSecrets(trace.toString(), secretUrl);
                 System.err.print(password != null && !password.isEmpty() ? t.replace(password, "***") : t);
             }
-            throw new CliException("cannot open the job repository at " + where + ": " + why);
+            return new CliException("cannot open the job repository at " + where + ": " + why);
         }
     }
 

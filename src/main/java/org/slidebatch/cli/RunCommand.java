@@ -81,6 +81,10 @@ final class RunCommand extends GlobalOptions implements java.util.concurrent.Cal
                 execution = ctx.jobOperator().start(job, parameters);
             } catch (JobExecutionAlreadyRunningException e) {
                 throw refusal(-1, "another process");
+            } catch (org.springframework.dao.DataIntegrityViolationException e) {
+                // Two launchers of the same instance at the same moment: the other one created (or, taking ours for a
+                // crash's leftover, replaced) the instance between our look and our start. It runs; this one is refused.
+                throw refusal(-1, "another launcher started this job instance at the same moment");
             } catch (JobInstanceAlreadyCompleteException e) {
                 throw new CliException("job '" + jobName + "' already COMPLETED with these parameters " + describe(parameters)
                     + "; its outputs are in " + workspace().root() + " (use --new-instance to run it again)");

@@ -171,7 +171,12 @@ public final class FaultInjection {
         Map<String, Integer> killsByStep = new TreeMap<>();
         List<Hit> faultedTrace = new ArrayList<>();
         boolean first0 = true;
+        long deadline = System.getenv("FAULT_DEADLINE_S") == null ? Long.MAX_VALUE
+            : t1 + Long.parseLong(System.getenv("FAULT_DEADLINE_S")) * 1_000_000_000L;
         while (true) {
+            if (System.nanoTime() > deadline) {
+                targets.clear();   // out of time: no more kills, let the run complete and compare
+            }
             Files.write(pauseFile, targets, StandardCharsets.UTF_8);
             String[] args;
             if (first0) {
