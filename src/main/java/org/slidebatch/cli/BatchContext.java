@@ -102,13 +102,13 @@ final class BatchContext implements AutoCloseable {
                 return new BatchContext(ctx, where);
             } catch (RuntimeException e) {
                 if (attempt >= 8 || !lockedByAnotherLauncher(e)) {
-                    throw failure(e, jdbcUrl, where);
+                    throw failure(e, jdbcUrl, brokerUrl, where);
                 }
                 try {
                     Thread.sleep(500L * attempt);
                 } catch (InterruptedException ie) {
                     Thread.currentThread().interrupt();
-                    throw failure(e, jdbcUrl, where);
+                    throw failure(e, jdbcUrl, brokerUrl, where);
                 }
             }
         }
@@ -124,7 +124,7 @@ final class BatchContext implements AutoCloseable {
         return false;
     }
 
-    private static CliException failure(RuntimeException e, String jdbcUrl, String where) {
+    private static CliException failure(RuntimeException e, String jdbcUrl, String brokerUrl, String where) {
         {
             Throwable root = e;
             while (root.getCause() != null && root.getCause() != root) {
