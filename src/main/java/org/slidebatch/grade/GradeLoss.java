@@ -1,5 +1,6 @@
 package org.slidebatch.grade;
 
+import org.slidebatch.model.DjlArrays;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -54,12 +55,12 @@ public record GradeLoss(float labelSmooth, float focalAlpha, float focalGamma, f
             weight[i] = classWeights[grades[i]];
             y[i] = grades[i];
         }
-        NDArray t = m.create(target, new Shape(b, c));
+        NDArray t = DjlArrays.owned(m, target, new Shape(b, c));
         NDArray logp = logits.logSoftmax(1);
         NDArray p = logp.exp();
         NDArray pt = p.mul(t).sum(new int[] {1}).maximum(1e-8f);
         NDArray ce = t.mul(logp).sum(new int[] {1}).neg();
-        NDArray focal = pt.neg().add(1f).pow(focalGamma).mul(focalAlpha).mul(ce).mul(m.create(weight)).mean();
+        NDArray focal = pt.neg().add(1f).pow(focalGamma).mul(focalAlpha).mul(ce).mul(DjlArrays.owned(m, weight, new Shape(weight.length))).mean();
         float[] probs = p.toFloatArray();
         double dist = 0;
         for (int i = 0; i < b; i++) {
@@ -70,8 +71,8 @@ public record GradeLoss(float labelSmooth, float focalAlpha, float focalGamma, f
         for (int k = 0; k < c; k++) {
             classes[k] = k;
         }
-        NDArray expected = p.mul(m.create(classes)).sum(new int[] {1});
-        NDArray mse = expected.sub(m.create(y)).square().mean();
+        NDArray expected = p.mul(DjlArrays.owned(m, classes, new Shape(classes.length))).sum(new int[] {1});
+        NDArray mse = expected.sub(DjlArrays.owned(m, y, new Shape(y.length))).square().mean();
         NDArray total = focal.add((float) (ordinalLam * dist)).add(mse.mul(expLam));
         return new Parts(total, focal.getFloat(), dist, mse.getFloat());
     }

@@ -1,5 +1,6 @@
 package org.slidebatch.grade;
 
+import org.slidebatch.model.DjlArrays;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -70,8 +71,8 @@ public final class GradeTrainer implements AutoCloseable {
     public StepResult step(GradeBatch b, float[] classWeights, float lr) {
         StepResult r;
         try (NDManager sm = root.newSubManager()) {
-            NDArray x05 = sm.create(b.x05(), new Shape(b.batch(), b.t05(), b.dim()));
-            NDArray x20 = sm.create(b.x20(), new Shape(b.batch(), b.t20(), b.dim()));
+            NDArray x05 = DjlArrays.owned(sm, b.x05(), new Shape(b.batch(), b.t05(), b.dim()));
+            NDArray x20 = DjlArrays.owned(sm, b.x20(), new Shape(b.batch(), b.t20(), b.dim()));
             GradeLoss.Parts parts;
             float loss;
             try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {

@@ -33,8 +33,8 @@ public final class BackboneProbe {
              TrainableBackbone backbone = TrainableBackbone.create(base, weights, true)) {
             double loss;
             try (NDManager step = base.newSubManager(); GradientCollector gc = engine.newGradientCollector()) {
-                NDArray x = step.create(images, new Shape(n, 3, height, width));
-                NDArray p = step.create(probe, new Shape(n, ConvNextTiny.FEATURE_DIM));
+                NDArray x = DjlArrays.owned(step, images, new Shape(n, 3, height, width));
+                NDArray p = DjlArrays.owned(step, probe, new Shape(n, ConvNextTiny.FEATURE_DIM));
                 NDArray features = backbone.forward(x, true, draws == null ? null : replay(draws));
                 NDArray l = features.mul(p).sum();
                 gc.backward(l);

@@ -241,7 +241,7 @@ public final class ConvNextTiny extends AbstractBlock {
         for (int i = 0; i < n; i++) {
             keep[i] = rng.nextDouble() < survival ? scale : 0f;
         }
-        return x.getManager().create(keep, new Shape(n, 1, 1, 1));
+        return DjlArrays.owned(x.getManager(), keep, new Shape(n, 1, 1, 1));
     }
 
     /** LayerNorm over the channel axis of an NCHW array (timm/torchvision LayerNorm2d). */

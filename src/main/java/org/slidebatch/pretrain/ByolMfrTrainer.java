@@ -1,5 +1,6 @@
 package org.slidebatch.pretrain;
 
+import org.slidebatch.model.DjlArrays;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -92,7 +93,7 @@ public final class ByolMfrTrainer implements AutoCloseable {
         StepLosses losses;
         try (NDManager sm = root.newSubManager()) {
             Shape tokShape = new Shape(b.batch(), b.tokens(), b.dim());
-            NDArray positions = sm.create(b.positions(), new Shape(b.batch(), b.tokens(), 3));
+            NDArray positions = DjlArrays.owned(sm, b.positions(), new Shape(b.batch(), b.tokens(), 3));
             NDArray keyMask = Layers.paddingMask(sm, b.pad(), b.batch(), b.tokens(), false);
             NDArray poolMask = Layers.paddingMask(sm, b.pad(), b.batch(), b.tokens(), true);
             float[] maskedF = new float[b.batch() * b.tokens()];
@@ -101,16 +102,16 @@ public final class ByolMfrTrainer implements AutoCloseable {
                 maskedF[i] = b.masked()[i] ? 1f : 0f;
                 keepF[i] = b.masked()[i] || b.pad()[i] ? 0f : 1f;
             }
-            NDArray masked3 = sm.create(maskedF, new Shape(b.batch(), b.tokens(), 1));
-            NDArray masked2 = sm.create(maskedF, new Shape(b.batch(), b.tokens()));
+            NDArray masked3 = DjlArrays.owned(sm, maskedF, new Shape(b.batch(), b.tokens(), 1));
+            NDArray masked2 = DjlArrays.owned(sm, maskedF, new Shape(b.batch(), b.tokens()));
             NDArray v1;
             NDArray v2;
             if (b.view1() != null) {
-                v1 = sm.create(b.view1(), tokShape);
-                v2 = sm.create(b.view2(), tokShape);
+                v1 = DjlArrays.owned(sm, b.view1(), tokShape);
+                v2 = DjlArrays.owned(sm, b.view2(), tokShape);
             } else {
-                NDArray clean = sm.create(b.features(), tokShape);
-                NDArray keep = sm.create(keepF, new Shape(b.batch(), b.tokens(), 1));
+                NDArray clean = DjlArrays.owned(sm, b.features(), tokShape);
+                NDArray keep = DjlArrays.owned(sm, keepF, new Shape(b.batch(), b.tokens(), 1));
                 v1 = view(sm, clean, keep);
                 v2 = view(sm, clean, keep);
             }

@@ -1,5 +1,6 @@
 package org.slidebatch.pretrain;
 
+import org.slidebatch.model.DjlArrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -138,8 +139,8 @@ public final class Phase2Step implements AutoCloseable {
                            float backboneLr, RandomGenerator dropPath) {
         StepLosses losses;
         try (NDManager sm = root.newSubManager()) {
-            NDArray x = sm.create(pixels, new Shape(tiles, 3, size, size));
-            NDArray pos = sm.create(positions, new Shape(1, tiles, 3));
+            NDArray x = DjlArrays.owned(sm, pixels, new Shape(tiles, 3, size, size));
+            NDArray pos = DjlArrays.owned(sm, positions, new Shape(1, tiles, 3));
             boolean[] pad = new boolean[tiles];
             NDArray keyMask = Layers.paddingMask(sm, pad, 1, tiles, false);
             NDArray poolMask = Layers.paddingMask(sm, pad, 1, tiles, true);
@@ -149,8 +150,8 @@ public final class Phase2Step implements AutoCloseable {
                 m[i] = masked[i] ? 1f : 0f;
                 count += masked[i] ? 1 : 0;
             }
-            NDArray masked3 = sm.create(m, new Shape(1, tiles, 1));
-            NDArray masked2 = sm.create(m, new Shape(1, tiles));
+            NDArray masked3 = DjlArrays.owned(sm, m, new Shape(1, tiles, 1));
+            NDArray masked2 = DjlArrays.owned(sm, m, new Shape(1, tiles));
             NDArray keep3 = masked3.neg().add(1f);
             // Teachers: no gradient recorded (frozen arrays, no collector open); the backbone teacher in eval mode.
             NDArray featsT = backboneTeacher.forward(x, false, null).reshape(1, tiles, ConvNextTiny.FEATURE_DIM);

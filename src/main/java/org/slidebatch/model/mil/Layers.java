@@ -1,5 +1,6 @@
 package org.slidebatch.model.mil;
 
+import org.slidebatch.model.DjlArrays;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -49,7 +50,7 @@ public final class Layers {
         for (int i = 0; i < v.length; i++) {
             v[i] = pad[i] ? Float.NEGATIVE_INFINITY : 0f;
         }
-        return m.create(v, forPooling ? new Shape(batch, tokens, 1) : new Shape(batch, 1, 1, tokens));
+        return DjlArrays.owned(m, v, forPooling ? new Shape(batch, tokens, 1) : new Shape(batch, 1, 1, tokens));
     }
 
     /**

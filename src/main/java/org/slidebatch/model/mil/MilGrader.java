@@ -1,5 +1,6 @@
 package org.slidebatch.model.mil;
 
+import org.slidebatch.model.DjlArrays;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.stream.IntStream;
@@ -79,7 +80,7 @@ public final class MilGrader {
         NDArray s = Layers.linear(Activation.relu(Layers.linear(h, p, n + "scorer.0")), p, n + "scorer.2").reshape(b, t);
         // softmax over the top-k scores = softmax over all tokens with −∞ added outside the top k (their weights are
         // exactly 0, and so are their gradients); which k is picked is not differentiated, as with torch.topk.
-        NDArray select = m.create(topKMask(c, s.toFloatArray(), lengths, b, t), new Shape(b, t));
+        NDArray select = DjlArrays.owned(m, topKMask(c, s.toFloatArray(), lengths, b, t), new Shape(b, t));
         NDArray w = s.add(select).softmax(1).expandDims(2);
         return NDArrays.mul(w, h).sum(new int[] {1});
     }
