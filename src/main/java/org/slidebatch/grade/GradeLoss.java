@@ -1,9 +1,10 @@
 package org.slidebatch.grade;
 
-import org.slidebatch.model.DjlArrays;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+
+import org.slidebatch.model.DjlArrays;
 
 /**
  * NB11's training loss (OSFM-spec §15): focal cross-entropy on label-smoothed targets weighted per sample by its
@@ -60,7 +61,8 @@ public record GradeLoss(float labelSmooth, float focalAlpha, float focalGamma, f
         NDArray p = logp.exp();
         NDArray pt = p.mul(t).sum(new int[] {1}).maximum(1e-8f);
         NDArray ce = t.mul(logp).sum(new int[] {1}).neg();
-        NDArray focal = pt.neg().add(1f).pow(focalGamma).mul(focalAlpha).mul(ce).mul(DjlArrays.owned(m, weight, new Shape(weight.length))).mean();
+        NDArray w = DjlArrays.owned(m, weight, new Shape(weight.length));
+        NDArray focal = pt.neg().add(1f).pow(focalGamma).mul(focalAlpha).mul(ce).mul(w).mean();
         float[] probs = p.toFloatArray();
         double dist = 0;
         for (int i = 0; i < b; i++) {

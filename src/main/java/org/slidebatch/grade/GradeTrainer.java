@@ -1,12 +1,12 @@
 package org.slidebatch.grade;
 
-import org.slidebatch.model.DjlArrays;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 
+import org.slidebatch.model.DjlArrays;
 import org.slidebatch.model.mil.GraderConfig;
 import org.slidebatch.model.mil.MilGrader;
 import org.slidebatch.model.mil.NamedParams;

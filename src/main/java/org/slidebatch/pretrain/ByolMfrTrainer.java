@@ -1,6 +1,5 @@
 package org.slidebatch.pretrain;
 
-import org.slidebatch.model.DjlArrays;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -9,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 
+import org.slidebatch.model.DjlArrays;
 import org.slidebatch.model.mil.AggregatorConfig;
 import org.slidebatch.model.mil.Layers;
 import org.slidebatch.model.mil.MfrDecoder;

@@ -1,6 +1,5 @@
 package org.slidebatch.pretrain;
 
-import org.slidebatch.model.DjlArrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -14,6 +13,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 
 import org.slidebatch.model.ConvNextTiny;
+import org.slidebatch.model.DjlArrays;
 import org.slidebatch.model.SafeTensors;
 import org.slidebatch.model.TrainableBackbone;
 import org.slidebatch.model.mil.AggregatorConfig;

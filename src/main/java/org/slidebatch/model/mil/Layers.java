@@ -1,6 +1,5 @@
 package org.slidebatch.model.mil;
 
-import org.slidebatch.model.DjlArrays;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -8,6 +7,8 @@ import ai.djl.nn.Activation;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.nn.norm.LayerNorm;
+
+import org.slidebatch.model.DjlArrays;
 
 /**
  * PyTorch's building blocks as NDArray ops, written so that every intermediate lands in the manager of the

@@ -1,6 +1,5 @@
 package org.slidebatch.model.mil;
 
-import org.slidebatch.model.DjlArrays;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.stream.IntStream;
@@ -10,6 +9,8 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
+
+import org.slidebatch.model.DjlArrays;
 
 /**
  * OpenSlideFM's PANDA grading model ({@code MILModel}, OSFM-spec §15) on NDArray ops: per scale one post-norm
