@@ -206,6 +206,12 @@ final class BatchContext implements AutoCloseable {
 
     @Override
     public void close() {
-        context.close();
+        try {
+            if (context.isActive() && embeddedRepository()) {
+                EmbeddedRepositoryHost.awaitGuests(context.getBean(javax.sql.DataSource.class), passports());
+            }
+        } finally {
+            context.close();
+        }
     }
 }

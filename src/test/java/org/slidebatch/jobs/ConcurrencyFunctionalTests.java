@@ -48,9 +48,16 @@ class ConcurrencyFunctionalTests {
             "--param", "preset=clam-tcga", "--param", "a_t=0", "--param", "qc_policy=none", "--param", "workers=2"};
         String[] tile = {"--workspace", ws.toString(), "run", "tile", "--param", "roots=" + cohort,
             "--param", "qc_policy=none", "--param", "workers=2"};
-        try (CliProcess a = CliProcess.start(150, segment); CliProcess b = CliProcess.start(150, tile)) {
-            assertThat(a.waitFor(LONG)).as(a.output()).isZero();
-            assertThat(b.waitFor(LONG)).as(b.output()).isZero();
+        // segment opens the embedded repository first and serves it (H2 AUTO_SERVER); tile, started once segment runs
+        // and slowed to outlast it, is its guest. Segment finishing must not break tile's open transaction: it waits.
+        try (CliProcess a = CliProcess.start(2000, segment)) {
+            a.awaitLine(l -> l.startsWith("[slidebatch] segment execution"), LONG);
+            try (CliProcess b = CliProcess.start(6000, tile)) {
+                assertThat(a.waitFor(LONG)).as(a.output()).isZero();
+                assertThat(b.waitFor(LONG)).as(b.output()).isZero();
+                assertThat(a.output()).as("the serving process waited for its guest's job")
+                    .contains("serves the workspace's job repository to other processes");
+            }
         }
         RepositoryQueries db = new RepositoryQueries(ws);
         assertThat(db.executionStatuses("segment")).containsExactly("COMPLETED");
