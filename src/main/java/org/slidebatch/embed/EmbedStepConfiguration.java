@@ -14,7 +14,9 @@ import com.jerolba.carpet.ColumnNamingStrategy;
 import org.slidebatch.batch.PassportListener;
 import org.slidebatch.batch.PerSlideSteps;
 import org.slidebatch.batch.SlideOutcome;
-import org.slidebatch.batch.SlideTask;
+import org.slidebatch.batch.SlideOutputs;
+import org.slidebatch.batch.SlideResult;
+import org.slidebatch.batch.SlideWork;
 import org.slidebatch.model.Npy;
 import org.slidebatch.model.mil.SlideEmbedder;
 import org.slidebatch.model.train.StepSeeds;
@@ -23,13 +25,11 @@ import org.slidebatch.pretrain.SlideTokenStore;
 import org.slidebatch.pretrain.SlideTokens;
 import org.slidebatch.store.PassportStore;
 import org.slidebatch.store.SlideRecord;
-import org.slidebatch.store.SlideStore;
 import org.slidebatch.store.TrainingStore;
 import org.slidebatch.workspace.AtomicFiles;
 import org.slidebatch.workspace.Workspace;
 import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.repository.JobRepository;
-import org.springframework.batch.core.scope.context.StepSynchronizationManager;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
@@ -52,9 +52,14 @@ public class EmbedStepConfiguration {
     /** Seed purpose of a slide's token subset (only used when a scale has more tokens than its budget). */
     static final long SUBSET = 0x454d424544L;
 
+    @Bean(destroyMethod = "close")
+    EmbedderHolder embedderHolder() {
+        return new EmbedderHolder();
+    }
+
     @Bean
-    Step embedStep(PerSlideSteps steps, TrainingStore store, Workspace workspace) {
-        return steps.build(STEP, STAGE_FOLDER, PerSlideSteps.task(new EmbedTask(workspace, store)));
+    Step embedStep(PerSlideSteps steps, TrainingStore store, Workspace workspace, EmbedderHolder embedders) {
+        return steps.build(STEP, STAGE_FOLDER, p -> new EmbedWork(workspace, store, embedders, EmbedParameters.from(p), p));
     }
 
     @Bean
@@ -115,59 +120,72 @@ public class EmbedStepConfiguration {
         return student;
     }
 
-    static final class EmbedTask implements SlideTask {
+    /** The aggregator of the running job, opened once per JVM and checkpoint; calls are serialised. */
+    static final class EmbedderHolder implements AutoCloseable {
 
-        private final Workspace workspace;
-        private final TrainingStore store;
         private SlideEmbedder embedder;
 
-        EmbedTask(Workspace workspace, TrainingStore store) {
-            this.workspace = workspace;
-            this.store = store;
-        }
-
-        private synchronized SlideEmbedder embedder(Path weights, int heads) {
+        synchronized SlideEmbedder get(Path weights, int heads) {
             if (embedder == null || !embedder.file().equals(weights.toAbsolutePath())) {
-                if (embedder != null) {
-                    embedder.close();
-                }
+                close();
                 embedder = SlideEmbedder.open(weights, heads);
             }
             return embedder;
         }
 
+        synchronized float[] embed(SlideEmbedder emb, SlideTokens t) {
+            return emb.embed(t.features(), t.positions(), t.tokens());
+        }
+
         @Override
-        public SlideOutcome process(SlideRecord slide, JobParameters p) throws Exception {
-            EmbedParameters ep = EmbedParameters.from(p);
+        public synchronized void close() {
+            if (embedder != null) {
+                embedder.close();
+                embedder = null;
+            }
+        }
+    }
+
+    /** One slide's embedding, computed; written (file, then row) by the step's writer. */
+    record Embedding(float[] values, String checkpointSha256, int tokens05, int tokens20, Path file) {
+    }
+
+    /** The embedding of one slide; {@code ep} parsed once per partition step execution. */
+    record EmbedWork(Workspace workspace, TrainingStore store, EmbedderHolder embedders, EmbedParameters ep, JobParameters p)
+        implements SlideWork<Embedding> {
+
+        @Override
+        public SlideResult<Embedding> compute(SlideRecord slide) throws Exception {
             SlideTokenStore tokens = PretrainStepConfiguration.tokenStore(workspace, ep.pretrain().positions());
             for (double scale : SlideTokenStore.SCALES) {
                 if (!Files.isRegularFile(tokens.featuresFile(slide.slideId(), scale))) {
-                    return SlideOutcome.skipped("no features at " + scale + " µm/px (the embedding needs both scales)");
+                    return SlideResult.only(SlideOutcome.skipped("no features at " + scale + " µm/px (the embedding needs both scales)"));
                 }
             }
-            Path weights = weights(workspace, ep, p);
-            SlideEmbedder emb = embedder(weights, ep.pretrain().model().heads());
+            SlideEmbedder emb = embedders.get(weights(workspace, ep, p), ep.pretrain().model().heads());
             Path out = workspace.stage(STAGE_FOLDER).resolve(ep.tag()).resolve(slide.slideId() + ".npy");
             var existing = store.findEmbedding(ep.tag(), slide.slideId());
             if (existing.isPresent() && existing.get().checkpointSha256().equals(emb.sha256()) && Files.isRegularFile(out)) {
-                return new SlideOutcome(org.slidebatch.store.SlideStepStatus.DONE, "already embedded with this checkpoint");
+                return SlideResult.only(new SlideOutcome(org.slidebatch.store.SlideStepStatus.DONE, "already embedded with this checkpoint"));
             }
             SlideTokens t = tokens.load(slide.slideId(), ep.pretrain().tokenBudget05(), ep.pretrain().tokenBudget20(),
                 StepSeeds.random(ep.pretrain().seed(), SUBSET, slide.slideId().hashCode()));
             if (t.dim() != emb.config().dModel()) {
-                return SlideOutcome.failed(tokens.featuresFile(slide.slideId(), 0.5) + ": " + t.dim()
-                    + " feature columns, the aggregator takes " + emb.config().dModel());
+                return SlideResult.only(SlideOutcome.failed(tokens.featuresFile(slide.slideId(), 0.5) + ": " + t.dim()
+                    + " feature columns, the aggregator takes " + emb.config().dModel()));
             }
-            float[] e = emb.embed(t.features(), t.positions(), t.tokens());
+            return SlideResult.write(new Embedding(embedders.embed(emb, t), emb.sha256(), t.tokens05(), t.tokens20(), out));
+        }
+
+        @Override
+        public void write(SlideRecord slide, Embedding e, SlideOutputs outputs) throws IOException {
             double norm = 0;
-            for (float v : e) {
+            for (float v : e.values()) {
                 norm += (double) v * v;
             }
-            Npy.writeFloat32(out, e, e.length);
-            var ctx = StepSynchronizationManager.getContext();
-            store.saveEmbedding(new TrainingStore.EmbeddingRow(ep.tag(), slide.slideId(), emb.sha256(), t.tokens05(),
-                t.tokens20(), Math.sqrt(norm), out.toString(), ctx == null ? null : ctx.getStepExecution().getId(), Instant.now()));
-            return SlideOutcome.done();
+            outputs.file(e.file(), f -> Npy.writeFloat32(f, e.values(), e.values().length));
+            store.saveEmbedding(new TrainingStore.EmbeddingRow(ep.tag(), slide.slideId(), e.checkpointSha256(), e.tokens05(),
+                e.tokens20(), Math.sqrt(norm), e.file().toString(), outputs.stepExecutionId(), Instant.now()));
         }
     }
 }

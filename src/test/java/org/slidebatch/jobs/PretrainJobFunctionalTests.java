@@ -62,6 +62,9 @@ class PretrainJobFunctionalTests {
     @Autowired
     PassportStore passports;
 
+    @Autowired
+    org.slidebatch.store.OutputFileStore outputFiles;
+
     @DynamicPropertySource
     static void workspace(DynamicPropertyRegistry registry) {
         registry.add("slidebatch.workspace", () -> tmp.resolve("ws").toString());
@@ -123,6 +126,12 @@ class PretrainJobFunctionalTests {
             assertThat(r.checkpointSha256()).isEqualTo(org.slidebatch.model.WeightsLoader.sha256(student));
             assertThat(r.tokens05()).isPositive();
             assertThat(r.stepExecutionId()).isNotNull();
+            // the file names the step execution that wrote it, with its bytes' hash (the row names the same one)
+            var registered = outputFiles.findByPath(Path.of(r.path()));
+            assertThat(registered).hasSize(1);
+            assertThat(registered.getFirst().stepExecutionId()).isEqualTo(r.stepExecutionId());
+            assertThat(registered.getFirst().stepName()).isEqualTo("embed");
+            assertThat(registered.getFirst().sha256()).isEqualTo(org.slidebatch.store.OutputFileStore.sha256(Path.of(r.path())));
         }
         Path parquet = tmp.resolve("ws/embeddings/demo/slide_embeddings.parquet");
         assertThat(parquet).isRegularFile();
