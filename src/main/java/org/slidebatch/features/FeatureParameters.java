@@ -45,6 +45,9 @@ public record FeatureParameters(Path weights, boolean randomWeights, long seed, 
         if (!List.of("torchvision", "timm").contains(head)) {
             throw new IllegalArgumentException("head must be torchvision or timm, got '" + head + "'");
         }
+        if (w != null) {
+            checkWeights(Path.of(w), head);
+        }
         int batch = (int) Params.longValue(p, "batch", 32);
         int readers = (int) Params.longValue(p, "readers", Runtime.getRuntime().availableProcessors());
         if (batch < 1 || readers < 1) {
@@ -62,5 +65,19 @@ public record FeatureParameters(Path weights, boolean randomWeights, long seed, 
         Double floor = Params.doubleValue(p, "min_tiles_per_s");
         return new FeatureParameters(w == null ? null : Path.of(w), random, Params.seed(p), head, batch, readers, dtype,
             selftest, seconds == null ? 5.0 : seconds, floor == null ? (gpu ? GPU_FLOOR : CPU_FLOOR) : floor);
+    }
+
+    /**
+     * A truncated, foreign or wrong-model weights file is refused with the parameters, before a job starts: the format,
+     * and for safetensors every key, shape and tensor extent from the header alone (the tensors are read by the step).
+     */
+    static void checkWeights(Path weights, String head) {
+        try {
+            if (org.slidebatch.model.WeightsLoader.detect(weights) == org.slidebatch.model.WeightsLoader.Format.SAFETENSORS) {
+                org.slidebatch.model.WeightsLoader.checkSafeTensors(weights, org.slidebatch.model.FeatureHead.parse(head));
+            }
+        } catch (org.slidebatch.model.WeightsException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
     }
 }

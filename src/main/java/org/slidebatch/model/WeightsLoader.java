@@ -93,82 +93,103 @@ public final class WeightsLoader {
         }
     }
 
+    /** Which file tensor feeds each parameter (canonical → file key), what was ignored, and the naming found. */
+    private record KeyPlan(Map<String, String> sourceOf, List<String> ignored, String naming) {
+    }
+
+    /**
+     * Checks a safetensors file's header (every key, shape and dtype, and that every tensor lies inside the file)
+     * against ConvNeXt-Tiny for the given feature head without reading the tensors: cheap enough to refuse a wrong or
+     * truncated weights file before a job starts. Throws the same {@link WeightsException} the loader would.
+     */
+    public static void checkSafeTensors(Path path, FeatureHead head) {
+        requireFile(path);
+        try (SafeTensors st = SafeTensors.open(path)) {
+            plan(st, path, head);
+        }
+    }
+
     /** Reads a safetensors state dict (timm or torchvision key names) for the given feature head. */
     public static Loaded loadSafeTensors(Path path, FeatureHead head) {
         requireFile(path);
+        Map<String, long[]> expected = ConvNextTiny.expectedShapes(head);
+        try (SafeTensors st = SafeTensors.open(path)) {
+            KeyPlan plan = plan(st, path, head);
+            Map<String, SafeTensors.Tensor> tensors = new LinkedHashMap<>();
+            for (String k : expected.keySet()) {
+                SafeTensors.Tensor t = st.read(plan.sourceOf().get(k));
+                tensors.put(k, new SafeTensors.Tensor(expected.get(k).clone(), t.data()));
+            }
+            return new Loaded(tensors, new WeightsInfo("safetensors", path.toAbsolutePath(), sha256(path), plan.naming(), null,
+                List.copyOf(plan.ignored())));
+        }
+    }
+
+    private static KeyPlan plan(SafeTensors st, Path path, FeatureHead head) {
         Map<String, long[]> expected = ConvNextTiny.expectedShapes(head);
         Map<String, long[]> knownUnused = new LinkedHashMap<>();
         if (head != FeatureHead.TIMM_POOLED_LAYERNORM) {
             knownUnused.putAll(ConvNextTiny.expectedShapes(FeatureHead.TIMM_POOLED_LAYERNORM));
             knownUnused.keySet().removeAll(expected.keySet());
         }
-        try (SafeTensors st = SafeTensors.open(path)) {
-            Map<String, String> sourceOf = new LinkedHashMap<>();   // canonical → file key
-            List<String> unknown = new ArrayList<>();
-            List<String> ignored = new ArrayList<>();
-            List<String> problems = new ArrayList<>();
-            boolean timm = false;
-            boolean torchvision = false;
-            for (SafeTensors.Entry e : st.entries().values()) {
-                Mapping m = map(e.name());
-                if (m == null) {
-                    unknown.add(e.name());
-                    continue;
-                }
-                timm |= !m.torchvision();
-                torchvision |= m.torchvision();
-                if (m.classifier()) {
+        Map<String, String> sourceOf = new LinkedHashMap<>();   // canonical → file key
+        List<String> unknown = new ArrayList<>();
+        List<String> ignored = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        boolean timm = false;
+        boolean torchvision = false;
+        for (SafeTensors.Entry e : st.entries().values()) {
+            Mapping m = map(e.name());
+            if (m == null) {
+                unknown.add(e.name());
+                continue;
+            }
+            timm |= !m.torchvision();
+            torchvision |= m.torchvision();
+            if (m.classifier()) {
+                ignored.add(e.name());
+                continue;
+            }
+            if (!expected.containsKey(m.canonical())) {
+                if (knownUnused.containsKey(m.canonical())) {
                     ignored.add(e.name());
-                    continue;
+                } else {
+                    unknown.add(e.name());
                 }
-                if (!expected.containsKey(m.canonical())) {
-                    if (knownUnused.containsKey(m.canonical())) {
-                        ignored.add(e.name());
-                    } else {
-                        unknown.add(e.name());
-                    }
-                    continue;
-                }
-                String before = sourceOf.putIfAbsent(m.canonical(), e.name());
-                if (before != null) {
-                    problems.add("'" + e.name() + "' and '" + before + "' are both " + m.canonical());
-                    continue;
-                }
-                long[] want = m.layerScale() ? new long[] {expected.get(m.canonical())[0], 1, 1} : expected.get(m.canonical());
-                if (!Arrays.equals(want, e.shape())) {
-                    problems.add(e.name() + " has shape " + e.shapeString() + ", expected " + SafeTensors.Entry.shapeString(want));
-                } else if (SafeTensors.dtypeBytes(e.dtype()) < 0) {
-                    problems.add(e.name() + " has dtype " + e.dtype() + " (F32, F16, BF16 or F64 expected)");
-                }
+                continue;
             }
-            List<String> missing = new ArrayList<>();
-            for (String k : expected.keySet()) {
-                if (!sourceOf.containsKey(k)) {
-                    missing.add(torchvision && !timm ? torchvisionName(k) : k);
-                }
+            String before = sourceOf.putIfAbsent(m.canonical(), e.name());
+            if (before != null) {
+                problems.add("'" + e.name() + "' and '" + before + "' are both " + m.canonical());
+                continue;
             }
-            if (!unknown.isEmpty() || !missing.isEmpty() || !problems.isEmpty()) {
-                StringBuilder sb = new StringBuilder("weights file ").append(path.toAbsolutePath())
-                    .append(" is not a ConvNeXt-Tiny state dict with timm or torchvision key names (feature head ")
-                    .append(head.cliName()).append("):");
-                appendList(sb, "unknown key", unknown);
-                appendList(sb, "missing key", missing);
-                appendList(sb, "wrong tensor", problems);
-                String hint = prefixHint(unknown);
-                if (hint != null) {
-                    sb.append("\n  hint: ").append(hint);
-                }
-                throw new WeightsException(sb.toString());
+            long[] want = m.layerScale() ? new long[] {expected.get(m.canonical())[0], 1, 1} : expected.get(m.canonical());
+            if (!Arrays.equals(want, e.shape())) {
+                problems.add(e.name() + " has shape " + e.shapeString() + ", expected " + SafeTensors.Entry.shapeString(want));
+            } else if (SafeTensors.dtypeBytes(e.dtype()) < 0) {
+                problems.add(e.name() + " has dtype " + e.dtype() + " (F32, F16, BF16 or F64 expected)");
             }
-            Map<String, SafeTensors.Tensor> tensors = new LinkedHashMap<>();
-            for (String k : expected.keySet()) {
-                SafeTensors.Tensor t = st.read(sourceOf.get(k));
-                tensors.put(k, new SafeTensors.Tensor(expected.get(k).clone(), t.data()));
-            }
-            String naming = timm && torchvision ? "mixed" : torchvision ? "torchvision" : "timm";
-            return new Loaded(tensors, new WeightsInfo("safetensors", path.toAbsolutePath(), sha256(path), naming, null,
-                List.copyOf(ignored)));
         }
+        List<String> missing = new ArrayList<>();
+        for (String k : expected.keySet()) {
+            if (!sourceOf.containsKey(k)) {
+                missing.add(torchvision && !timm ? torchvisionName(k) : k);
+            }
+        }
+        if (!unknown.isEmpty() || !missing.isEmpty() || !problems.isEmpty()) {
+            StringBuilder sb = new StringBuilder("weights file ").append(path.toAbsolutePath())
+                .append(" is not a ConvNeXt-Tiny state dict with timm or torchvision key names (feature head ")
+                .append(head.cliName()).append("):");
+            appendList(sb, "unknown key", unknown);
+            appendList(sb, "missing key", missing);
+            appendList(sb, "wrong tensor", problems);
+            String hint = prefixHint(unknown);
+            if (hint != null) {
+                sb.append("\n  hint: ").append(hint);
+            }
+            throw new WeightsException(sb.toString());
+        }
+        return new KeyPlan(sourceOf, ignored, timm && torchvision ? "mixed" : torchvision ? "torchvision" : "timm");
     }
 
     /**

@@ -1,6 +1,7 @@
 package org.slidebatch.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
@@ -86,6 +87,9 @@ class BadInputCorpusFunctionalTests {
     SlideStore slides;
 
     @Autowired
+    javax.sql.DataSource dataSource;
+
+    @Autowired
     ScanIssueStore scanIssues;
 
     @DynamicPropertySource
@@ -123,6 +127,11 @@ class BadInputCorpusFunctionalTests {
         Files.copy(svs.get(8), c.resolve("deleted.svs"));
         Files.createSymbolicLink(c.resolve("loop"), root);
         Files.createSymbolicLink(c.resolve("dangling.svs"), tmp.resolve("nothing-here.svs"));
+    }
+
+    long executionCount() {
+        return org.springframework.jdbc.core.simple.JdbcClient.create(dataSource).sql("SELECT COUNT(*) FROM BATCH_JOB_EXECUTION")
+            .query(Long.class).single();
     }
 
     /** One line per slide: manifest status and reason, then each step's status and (when not done) its reason. */
@@ -238,8 +247,9 @@ class BadInputCorpusFunctionalTests {
 
     @Test
     @Order(3)
-    void aTruncatedOrWrongModelWeightsFileFailsTheFeaturesJobNamingTheFileAndNothingElseIsLost() throws Exception {
+    void aTruncatedOrWrongModelWeightsFileIsRefusedBeforeTheFeaturesJobStartsNamingTheFileAndNothingElseIsLost() throws Exception {
         Map<String, String> before = table();
+        long executions = executionCount();
         Path wrong = tmp.resolve("aggregator.safetensors");
         Map<String, org.slidebatch.model.SafeTensors.Tensor> t = new java.util.LinkedHashMap<>();
         t.put("pos.proj.0.weight", new org.slidebatch.model.SafeTensors.Tensor(new long[] {4, 2}, new float[8]));
@@ -249,14 +259,13 @@ class BadInputCorpusFunctionalTests {
         byte[] all = Files.readAllBytes(wrong);
         Files.write(cut, java.util.Arrays.copyOf(all, all.length - 40));
         for (Path w : List.of(cut, wrong)) {
-            JobExecution e = JobLaunches.start(jobOperator, featuresJob, "weights", w.toString(), "selftest", "off");
-            assertThat(e.getStatus()).isEqualTo(BatchStatus.FAILED);
-            String failure = e.getAllFailureExceptions().toString();
-            assertThat(failure).contains(w == cut
-                ? "not a valid safetensors file: " + cut + ": tensor 'student.blocks.0.attn.qkv.weight' has data_offsets [32, 80] outside the 40-byte data section"
-                : "weights file " + wrong + " is not a ConvNeXt-Tiny state dict with timm or torchvision key names");
-            assertThat(e.getStepExecutions()).extracting(s -> s.getStepName()).containsExactly("features.selftest");
+            assertThatThrownBy(() -> JobLaunches.start(jobOperator, featuresJob, "weights", w.toString(), "selftest", "off"))
+                .isInstanceOf(org.springframework.batch.core.job.parameters.InvalidJobParametersException.class)
+                .hasMessageContaining(w == cut
+                    ? "not a valid safetensors file: " + cut + ": tensor 'student.blocks.0.attn.qkv.weight' has data_offsets [32, 80] outside the 40-byte data section"
+                    : "weights file " + wrong + " is not a ConvNeXt-Tiny state dict with timm or torchvision key names");
         }
+        assertThat(executionCount()).as("no job execution was created").isEqualTo(executions);
         assertThat(table()).isEqualTo(before);
     }
 
