@@ -14,11 +14,12 @@ import ai.djl.ndarray.types.Shape;
 
 
 import org.slidebatch.evaluate.Metrics;
+import org.slidebatch.model.DjlArrays;
+import org.slidebatch.model.DjlRuntime;
 import org.slidebatch.model.mil.GraderConfig;
 import org.slidebatch.model.mil.MilGrader;
 import org.slidebatch.model.mil.NamedParams;
 import org.slidebatch.model.train.StepSeeds;
-import org.slidebatch.model.DjlRuntime;
 import org.slidebatch.model.train.TrainCheckpoint;
 import org.slidebatch.model.train.TrainThreads;
 
@@ -179,8 +180,8 @@ public final class FoldTrainer {
     }
 
     static NDArray logits(GraderConfig c, NamedParams weights, NDManager sm, GradeBatch b) {
-        return MilGrader.forward(c, weights, sm.create(b.x05(), new Shape(b.batch(), b.t05(), b.dim())), b.len05(),
-            sm.create(b.x20(), new Shape(b.batch(), b.t20(), b.dim())), b.len20(), false);
+        return MilGrader.forward(c, weights, DjlArrays.owned(sm, b.x05(), new Shape(b.batch(), b.t05(), b.dim())), b.len05(),
+            DjlArrays.owned(sm, b.x20(), new Shape(b.batch(), b.t20(), b.dim())), b.len20(), false);
     }
 
     /** Softmax probabilities of {@code slides} (first-budget tokens) under the fold's best EMA weights. */

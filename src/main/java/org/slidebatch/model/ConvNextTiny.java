@@ -391,7 +391,7 @@ public final class ConvNextTiny extends AbstractBlock {
             if (!have.equals(shape)) {
                 throw new WeightsException("parameter " + key + ": DJL expects shape " + shape + ", weights have " + have);
             }
-            NDArray a = manager.create(tensor.data(), shape);
+            NDArray a = DjlArrays.owned(manager, tensor.data(), shape);
             return dataType == DataType.FLOAT32 ? a : a.toType(dataType, false);
         }
     }

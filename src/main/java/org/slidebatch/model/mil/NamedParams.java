@@ -13,6 +13,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 
+import org.slidebatch.model.DjlArrays;
 import org.slidebatch.model.SafeTensors;
 import org.slidebatch.model.WeightsException;
 
@@ -41,7 +42,7 @@ public final class NamedParams implements AutoCloseable {
                 m.close();
                 throw new IllegalArgumentException("no values for " + e.getKey());
             }
-            NDArray a = m.create(v, new Shape(e.getValue()));
+            NDArray a = DjlArrays.owned(m, v, new Shape(e.getValue()));
             a.setName(e.getKey());
             arrays.put(e.getKey(), a);
         }
@@ -216,7 +217,8 @@ public final class NamedParams implements AutoCloseable {
         NDManager m = parent.newSubManager();
         Map<String, NDArray> out = new LinkedHashMap<>();
         for (Map.Entry<String, NDArray> e : arrays.entrySet()) {
-            NDArray a = m.create(e.getValue().toFloatArray(), e.getValue().getShape());
+            NDArray a = e.getValue().duplicate();
+            a.attach(m);
             a.setName(e.getKey());
             out.put(e.getKey(), a);
         }

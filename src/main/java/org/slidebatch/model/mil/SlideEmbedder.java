@@ -8,6 +8,7 @@ import java.util.regex.Pattern;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 
+import org.slidebatch.model.DjlArrays;
 import org.slidebatch.model.DjlRuntime;
 import org.slidebatch.model.SafeTensors;
 import org.slidebatch.model.WeightsException;
@@ -91,8 +92,8 @@ public final class SlideEmbedder implements AutoCloseable {
         DjlRuntime.gradOff();
         try (NDManager sm = manager.newSubManager()) {
             boolean[] pad = new boolean[tokens];
-            return MilTransformer.embed(config, params, sm.create(features, new Shape(1, tokens, d)),
-                sm.create(positions, new Shape(1, tokens, 3)), Layers.paddingMask(sm, pad, 1, tokens, false),
+            return MilTransformer.embed(config, params, DjlArrays.owned(sm, features, new Shape(1, tokens, d)),
+                DjlArrays.owned(sm, positions, new Shape(1, tokens, 3)), Layers.paddingMask(sm, pad, 1, tokens, false),
                 Layers.paddingMask(sm, pad, 1, tokens, true)).toFloatArray();
         }
     }
