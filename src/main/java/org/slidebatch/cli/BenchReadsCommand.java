@@ -1,6 +1,7 @@
 package org.slidebatch.cli;
 
 import java.io.IOException;
+import java.lang.management.CompilationMXBean;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -11,13 +12,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
 
 import org.slidebatch.batch.HostFacts;
 import org.slidebatch.slide.LevelInfo;
@@ -92,6 +94,7 @@ final class BenchReadsCommand implements Callable<Integer> {
             double seconds;
             double cpuSeconds;
             Timed timed;
+            double jitSettleSeconds = 0;
             List<long[]> positions = positions(lv, size, reads, seed, pattern);
             if (positionsOut != null) {
                 StringBuilder sb = new StringBuilder();
@@ -102,26 +105,35 @@ final class BenchReadsCommand implements Callable<Integer> {
             }
             List<long[]> warm = positions.subList(0, Math.min(warmup, positions.size()));
             int per = (positions.size() + threads - 1) / threads;
-            // Every reading thread warms up itself, then all start together: the fast reader's decoder and tile cache
+            // Every reading thread warms up itself, then all start together (the timer starts as they are let go): the fast reader's decoder and tile cache
             // are per thread, so a warm-up on the main thread left each timed thread to create its decoder and first
             // touch its cache's memory (≈ 70 MB of 256² slots, ≈ 18k page faults, 0.4–1 s on this project's VMs)
             // inside the timed region: a fixed cost per thread that a short run charged to its reads.
-            CyclicBarrier ready = new CyclicBarrier(threads + 1);
+            // After its warm-up reads a thread goes on reading the warm-up positions until the JIT has settled: C2 was
+            // still compiling the reader's hot methods after 300 reads (0.2-0.25 s of C2 CPU inside a 1500-read timed
+            // region), CPU that a second core gives for free to one reading thread but takes from two.
+            CountDownLatch warmedUp = new CountDownLatch(threads);
+            CountDownLatch atStart = new CountDownLatch(threads);
+            CountDownLatch go = new CountDownLatch(1);
+            AtomicBoolean settled = new AtomicBoolean(warm.isEmpty());
+            LongAdder extraWarmup = new LongAdder();
             ExecutorService pool = Executors.newFixedThreadPool(threads);
             try {
                 List<Future<long[]>> parts = new ArrayList<>();
                 for (int t = 0; t < threads; t++) {
                     List<long[]> run = positions.subList(Math.min(positions.size(), t * per), Math.min(positions.size(), (t + 1) * per));
                     parts.add(pool.submit(() -> {
-                        try {
-                            for (long[] p : warm) {
-                                r.readRegion(RegionRequest.square(p[0], p[1], level, size));
-                            }
-                        } catch (RuntimeException | Error e) {
-                            ready.reset(); // the other threads and the main thread stop waiting
-                            throw e;
+                        for (long[] p : warm) {
+                            r.readRegion(RegionRequest.square(p[0], p[1], level, size));
                         }
-                        ready.await();
+                        warmedUp.countDown();
+                        for (int i = 0; !settled.get(); i++) {
+                            long[] p = warm.get(i % warm.size());
+                            r.readRegion(RegionRequest.square(p[0], p[1], level, size));
+                            extraWarmup.increment();
+                        }
+                        atStart.countDown();
+                        go.await();
                         long cpu0 = THREADS.getCurrentThreadCpuTime();
                         long checksum = 0;
                         for (long[] p : run) {
@@ -131,16 +143,17 @@ final class BenchReadsCommand implements Callable<Integer> {
                         return new long[] {checksum, THREADS.getCurrentThreadCpuTime() - cpu0};
                     }));
                 }
-                try {
-                    ready.await();
-                } catch (BrokenBarrierException e) {
-                    throw firstFailure(parts, e);
-                }
+                awaitOrFailure(warmedUp, parts);
+                jitSettleSeconds = waitForJit(settled);
+                awaitOrFailure(atStart, parts);
                 ReadStats.Snapshot timedBefore = ReadStats.global().snapshot();
+                long compileStart = compileMillis();
                 long faultsStart = HostFacts.processMinorFaults();
+                Map<String, Long> threadsStart = cpuTicksByThreadKind();
                 long[] gcStart = gcCountAndMillis();
                 long cpuStart = HostFacts.processCpuNanos();
                 long start = System.nanoTime();
+                go.countDown();
                 long checksum = 0;
                 long readingCpuNanos = 0;
                 for (Future<long[]> f : parts) {
@@ -151,9 +164,18 @@ final class BenchReadsCommand implements Callable<Integer> {
                 seconds = (System.nanoTime() - start) / 1e9;
                 cpuSeconds = (HostFacts.processCpuNanos() - cpuStart) / 1e9;
                 long[] gcEnd = gcCountAndMillis();
+                Map<String, Double> otherCpu = new java.util.TreeMap<>();
+                cpuTicksByThreadKind().forEach((kind, ticks) -> {
+                    double sec = (ticks - threadsStart.getOrDefault(kind, 0L)) / 100.0;
+                    if (sec > 0 && !kind.startsWith("pool-")) {
+                        otherCpu.put(kind, sec);
+                    }
+                });
                 timed = new Timed(checksum, readingCpuNanos / 1e9, HostFacts.processMinorFaults() - faultsStart,
-                    gcEnd[0] - gcStart[0], (gcEnd[1] - gcStart[1]) / 1e3, ReadStats.global().snapshot().minus(timedBefore));
+                    gcEnd[0] - gcStart[0], (gcEnd[1] - gcStart[1]) / 1e3, ReadStats.global().snapshot().minus(timedBefore),
+                    otherCpu, (compileMillis() - compileStart) / 1e3);
             } finally {
+                settled.set(true); // a failed run: warming threads stop, waiting ones are interrupted
                 pool.shutdownNow();
             }
             Map<String, Object> out = new LinkedHashMap<>();
@@ -174,6 +196,11 @@ final class BenchReadsCommand implements Callable<Integer> {
             out.put("timed_gc_seconds", timed.gcSeconds());
             out.put("timed_tiles_decoded", timed.reads().tilesDecoded());
             out.put("timed_tile_cache_hits", timed.reads().tileCacheHits());
+            // the process's other threads (GC, JIT, ...) by kind: on 2 cores, they take their CPU from 2 reading threads
+            out.put("timed_other_threads_cpu_seconds", timed.otherThreadsCpuSeconds());
+            out.put("timed_jit_compile_seconds", timed.jitSeconds());
+            out.put("warmup_extra_reads", extraWarmup.sum());
+            out.put("warmup_jit_settle_seconds", jitSettleSeconds);
             out.put("jvm_options", ManagementFactory.getRuntimeMXBean().getInputArguments());
             ReadStats.Snapshot reads = readStats(out, statsBefore);
             passport(out);
@@ -201,7 +228,65 @@ final class BenchReadsCommand implements Callable<Integer> {
 
     /** What the timed region measured besides its duration. */
     private record Timed(long checksum, double readingCpuSeconds, long minorFaults, long gcCount, double gcSeconds,
-                         ReadStats.Snapshot reads) {
+                         ReadStats.Snapshot reads, Map<String, Double> otherThreadsCpuSeconds, double jitSeconds) {
+    }
+
+    /**
+     * CPU clock ticks (1/100 s) of this process's threads so far, summed by kind (the thread name without its
+     * number: "GC Thread#", "C2 CompilerThread"); empty where /proc is absent.
+     */
+    private static Map<String, Long> cpuTicksByThreadKind() {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        try (var tasks = java.nio.file.Files.list(Path.of("/proc/self/task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                try {
+                    String stat = java.nio.file.Files.readString(task.resolve("stat"));
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+                    long ticks = Long.parseLong(f[14 - 3]) + Long.parseLong(f[15 - 3]); // utime + stime
+                    out.merge(name.replaceAll("[0-9]+$", ""), ticks, Long::sum);
+                } catch (IOException | RuntimeException e) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return Map.of();
+        }
+        return out;
+    }
+
+    private static final CompilationMXBean JIT = ManagementFactory.getCompilationMXBean();
+
+    /** How long a window of JIT compilation below {@link #JIT_QUIET_MILLIS} must be to count as settled. */
+    private static final long JIT_WINDOW_MILLIS = 1000;
+    private static final long JIT_QUIET_MILLIS = 20;
+    private static final long JIT_SETTLE_MAX_MILLIS = 60_000;
+
+    /**
+     * Waits until the JIT compiled for less than 20 ms during the last second (or a minute passed: a JVM without
+     * compilation time monitoring settles at once), then lets the warming threads stop; returns the seconds waited.
+     */
+    private static double waitForJit(AtomicBoolean settled) throws InterruptedException {
+        long start = System.nanoTime();
+        if (compileMillis() < 0) {
+            settled.set(true);
+            return 0;
+        }
+        long before = compileMillis();
+        while (!settled.get()) {
+            Thread.sleep(JIT_WINDOW_MILLIS);
+            long now = compileMillis();
+            if (now - before < JIT_QUIET_MILLIS || (System.nanoTime() - start) / 1_000_000 > JIT_SETTLE_MAX_MILLIS) {
+                settled.set(true);
+            }
+            before = now;
+        }
+        return (System.nanoTime() - start) / 1e9;
+    }
+
+    /** Milliseconds the JIT compilers spent so far, or -1 where the JVM does not tell. */
+    private static long compileMillis() {
+        return JIT != null && JIT.isCompilationTimeMonitoringSupported() ? JIT.getTotalCompilationTime() : -1;
     }
 
     /** Collections and milliseconds of every collector so far. */
@@ -215,21 +300,16 @@ final class BenchReadsCommand implements Callable<Integer> {
         return new long[] {count, millis};
     }
 
-    /** The exception of the thread that broke the start barrier (the others only saw it broken). */
-    private static Exception firstFailure(List<Future<long[]>> parts, BrokenBarrierException broken) {
-        for (Future<long[]> f : parts) {
-            try {
-                f.get();
-            } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof BrokenBarrierException)) {
-                    return e;
+    /** Waits for the latch, or throws the failure of a reading thread that ended before it opened. */
+    private static void awaitOrFailure(CountDownLatch latch, List<Future<long[]>> parts) throws Exception {
+        while (!latch.await(100, TimeUnit.MILLISECONDS)) {
+            for (Future<long[]> f : parts) {
+                if (f.isDone()) {
+                    f.get(); // throws the thread's exception
+                    throw new IllegalStateException("a reading thread ended before the timed reads");
                 }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return e;
             }
         }
-        return broken;
     }
 
     /** Level-0 top-left corners of the reads (SPEC §10: random from the seed, or a raster grid from (100,100)). */
