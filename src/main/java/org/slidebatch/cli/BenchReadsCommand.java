@@ -5,6 +5,7 @@ import java.lang.management.CompilationMXBean;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -12,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -37,6 +39,14 @@ import picocli.CommandLine.Option;
 @Command(name = "reads", mixinStandardHelpOptions = true,
     description = "size×size RGB region reads at one level: reads/s and megapixels/s (SPEC §10).")
 final class BenchReadsCommand implements Callable<Integer> {
+
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    private static final CompilationMXBean JIT = ManagementFactory.getCompilationMXBean();
+
+    /** The JIT has settled when it compiled for less than JIT_QUIET_MILLIS during the last JIT_WINDOW_MILLIS. */
+    private static final long JIT_WINDOW_MILLIS = 1000;
+    private static final long JIT_QUIET_MILLIS = 20;
+    private static final long JIT_SETTLE_MAX_MILLIS = 60_000;
 
     @Option(names = "--slide", required = true)
     Path slide;
@@ -105,13 +115,13 @@ final class BenchReadsCommand implements Callable<Integer> {
             }
             List<long[]> warm = positions.subList(0, Math.min(warmup, positions.size()));
             int per = (positions.size() + threads - 1) / threads;
-            // Every reading thread warms up itself, then all start together (the timer starts as they are let go): the fast reader's decoder and tile cache
-            // are per thread, so a warm-up on the main thread left each timed thread to create its decoder and first
-            // touch its cache's memory (≈ 70 MB of 256² slots, ≈ 18k page faults, 0.4–1 s on this project's VMs)
-            // inside the timed region: a fixed cost per thread that a short run charged to its reads.
+            // Every reading thread warms up itself, then all are let go together as the timer starts. The fast reader's
+            // decoder and tile cache are per thread: a warm-up on the main thread left each timed thread to create its
+            // decoder and first touch its cache's memory (≈ 70 MB of 256² slots, ≈ 18k page faults, 0.4–1 s on this
+            // project's VMs) inside the timed region, a fixed cost per thread that a short run charged to its reads.
             // After its warm-up reads a thread goes on reading the warm-up positions until the JIT has settled: C2 was
-            // still compiling the reader's hot methods after 300 reads (0.2-0.25 s of C2 CPU inside a 1500-read timed
-            // region), CPU that a second core gives for free to one reading thread but takes from two.
+            // still compiling the reader's hot methods after 300 reads (0.2–0.25 s of C2 CPU inside a 1500-read timed
+            // region), CPU that the second core gives for free to one reading thread but takes from two.
             CountDownLatch warmedUp = new CountDownLatch(threads);
             CountDownLatch atStart = new CountDownLatch(threads);
             CountDownLatch go = new CountDownLatch(1);
@@ -164,10 +174,10 @@ final class BenchReadsCommand implements Callable<Integer> {
                 seconds = (System.nanoTime() - start) / 1e9;
                 cpuSeconds = (HostFacts.processCpuNanos() - cpuStart) / 1e9;
                 long[] gcEnd = gcCountAndMillis();
-                Map<String, Double> otherCpu = new java.util.TreeMap<>();
+                Map<String, Double> otherCpu = new TreeMap<>();
                 cpuTicksByThreadKind().forEach((kind, ticks) -> {
                     double sec = (ticks - threadsStart.getOrDefault(kind, 0L)) / 100.0;
-                    if (sec > 0 && !kind.startsWith("pool-")) {
+                    if (sec > 0 && !kind.startsWith("pool-")) { // the executor's threads: the reads themselves
                         otherCpu.put(kind, sec);
                     }
                 });
@@ -224,8 +234,6 @@ final class BenchReadsCommand implements Callable<Integer> {
         }
     }
 
-    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
-
     /** What the timed region measured besides its duration. */
     private record Timed(long checksum, double readingCpuSeconds, long minorFaults, long gcCount, double gcSeconds,
                          ReadStats.Snapshot reads, Map<String, Double> otherThreadsCpuSeconds, double jitSeconds) {
@@ -236,11 +244,11 @@ final class BenchReadsCommand implements Callable<Integer> {
      * number: "GC Thread#", "C2 CompilerThread"); empty where /proc is absent.
      */
     private static Map<String, Long> cpuTicksByThreadKind() {
-        Map<String, Long> out = new java.util.TreeMap<>();
-        try (var tasks = java.nio.file.Files.list(Path.of("/proc/self/task"))) {
+        Map<String, Long> out = new TreeMap<>();
+        try (var tasks = Files.list(Path.of("/proc/self/task"))) {
             for (Path task : (Iterable<Path>) tasks::iterator) {
                 try {
-                    String stat = java.nio.file.Files.readString(task.resolve("stat"));
+                    String stat = Files.readString(task.resolve("stat"));
                     String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
                     String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
                     long ticks = Long.parseLong(f[14 - 3]) + Long.parseLong(f[15 - 3]); // utime + stime
@@ -255,16 +263,9 @@ final class BenchReadsCommand implements Callable<Integer> {
         return out;
     }
 
-    private static final CompilationMXBean JIT = ManagementFactory.getCompilationMXBean();
-
-    /** How long a window of JIT compilation below {@link #JIT_QUIET_MILLIS} must be to count as settled. */
-    private static final long JIT_WINDOW_MILLIS = 1000;
-    private static final long JIT_QUIET_MILLIS = 20;
-    private static final long JIT_SETTLE_MAX_MILLIS = 60_000;
-
     /**
-     * Waits until the JIT compiled for less than 20 ms during the last second (or a minute passed: a JVM without
-     * compilation time monitoring settles at once), then lets the warming threads stop; returns the seconds waited.
+     * Waits until the JIT has settled (at most a minute; at once where the JVM does not report compilation time),
+     * then lets the warming threads stop. Returns the seconds waited.
      */
     private static double waitForJit(AtomicBoolean settled) throws InterruptedException {
         long start = System.nanoTime();
