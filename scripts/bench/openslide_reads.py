@@ -32,7 +32,7 @@ def parse_args(argv):
     p.add_argument("--level", type=int, default=0, help="pyramid level (default 0)")
     p.add_argument("--threads", type=int, default=1, help="reader threads (default 1)")
     p.add_argument("--warmup", type=int, default=20,
-                   help="untimed reads of the first positions before timing (default 20, as the Java bench)")
+                   help="untimed reads of the first positions by every thread before timing (default 20, as the Java bench)")
     p.add_argument("--pattern", help="recorded in inputs only (random or grid), when given")
     p.add_argument("--seed", type=int, help="recorded in inputs only, when given")
     p.add_argument("--json", metavar="OUT.json", help="write the result here")
@@ -91,8 +91,7 @@ def main(argv):
     try:
         if a.level >= slide.level_count:
             raise SystemExit("level %d out of range (slide has %d)" % (a.level, slide.level_count))
-        for x, y in positions[:min(a.warmup, len(positions))]:
-            read_rgb(slide, x, y, a.level, a.size)
+        warm = positions[:min(a.warmup, len(positions))]
 
         per = (len(positions) + a.threads - 1) // a.threads
         runs = [positions[min(len(positions), t * per):min(len(positions), (t + 1) * per)] for t in range(a.threads)]
@@ -102,6 +101,10 @@ def main(argv):
 
         def work(t):
             try:
+                # every thread warms up itself before the gate, as the Java bench does (its decoders and tile
+                # caches are per thread; OpenSlide's are shared, so here it only repeats the same warm-up)
+                for x, y in warm:
+                    read_rgb(slide, x, y, a.level, a.size)
                 start_gate.wait()
                 c = 0
                 mid = (a.size // 2, a.size // 2)
@@ -111,11 +114,17 @@ def main(argv):
                 checksums[t] = c
             except BaseException as e:  # reported below; the bench fails
                 errors.append(e)
+                start_gate.abort()  # the other threads and the main thread stop waiting
 
         workers = [threading.Thread(target=work, args=(t,), name="reads-%d" % t) for t in range(a.threads)]
         for w in workers:
             w.start()
-        start_gate.wait()  # every thread is started; time from here, as Java times from submitting the runs
+        try:
+            start_gate.wait()  # every thread has warmed up; time from here, as the Java bench does
+        except threading.BrokenBarrierError:
+            for w in workers:
+                w.join()
+            raise errors[0] if errors else SystemExit("a reading thread stopped before the start")
         start = time.perf_counter()
         cpu_start = time.process_time()
         for w in workers:
@@ -163,6 +172,7 @@ def main(argv):
         if a.seed is not None:
             out["inputs"]["seed"] = a.seed
         out["inputs"]["warmup"] = a.warmup
+        out["inputs"]["warmup_by"] = "every reading thread"
         out["inputs"]["positions"] = os.path.abspath(a.positions)
     finally:
         slide.close()
