@@ -86,7 +86,13 @@ public final class Layers {
     /**
      * PyTorch's {@code nn.MultiheadAttention(d, heads, dropout, batch_first=True)(h, h, h, key_padding_mask)} named
      * {@code name} (fused {@code in_proj_weight}/{@code in_proj_bias}, {@code out_proj}); dropout on the attention
-     * weights in training, as PyTorch does.
+     * weights in training, as PyTorch does. {@code keyMask} null: no key is padded (adding its zeros changes nothing).
+     *
+     * <p>Memory: the (B, heads, T, T) scores are the step's largest arrays (1.1 GB for 24 slides of 1,200 tokens), and
+     * backward needs only the softmax of them (and dropout's mask and output), not the scores themselves. So the mask is
+     * added in place (the product is not saved by autograd) and the scores are closed as soon as the softmax exists,
+     * instead of living until the caller's manager closes; every fresh array of that size also costs a page fault per
+     * 4 KiB page, which is slow on this machine kind (STACK-NOTES §14).
      */
     public static NDArray selfAttention(NDArray h, NamedParams p, String name, int heads, float dropout, boolean training,
                                         NDArray keyMask) {
@@ -99,8 +105,13 @@ public final class Layers {
         NDArray q = parts.get(0).reshape(b, t, heads, hd).transpose(0, 2, 1, 3).mul(1.0 / Math.sqrt(hd));
         NDArray k = parts.get(1).reshape(b, t, heads, hd).transpose(0, 2, 3, 1);
         NDArray v = parts.get(2).reshape(b, t, heads, hd).transpose(0, 2, 1, 3);
-        NDArray scores = q.matMul(k).add(keyMask);
-        NDArray attn = dropout(scores.softmax(-1), dropout, training);
+        NDArray scores = q.matMul(k);
+        if (keyMask != null) {
+            scores.addi(keyMask);
+        }
+        NDArray probs = scores.softmax(-1);
+        scores.close();
+        NDArray attn = dropout(probs, dropout, training);
         NDArray ctx = attn.matMul(v).transpose(0, 2, 1, 3).reshape(b, t, d);
         return linear(ctx, p, name + ".out_proj");
     }
