@@ -132,6 +132,8 @@ final class BenchGradeCommand implements Callable<Integer> {
         out.put("runs", runs);
         out.put("slidebatch_best_slides_per_s", bestOurs);
         out.put("engine", DjlRuntime.describe());
+        // libtorch's huge-page allocator switch (scripts/slidebatch sets it; PyTorch 1.13, the peer, has no such switch)
+        out.put("thp_mem_alloc", System.getenv().getOrDefault("THP_MEM_ALLOC_ENABLE", "unset"));
         if (!torch) {
             out.put("pytorch", "skipped: needs " + py + " with torch and " + script + " (run from the repository root)");
         } else if (bestTheirs > 0) {
