@@ -1,5 +1,6 @@
 """PyTorch side of `slidebatch bench grade`: NB11's training loop (OSFM-spec §15) at the given sizes, float32 on CPU:
-forward in training mode, NB11 loss, backward, clip_grad_norm_(1.0), AdamW, EMA. Prints one JSON line with slides/s.
+forward in training mode, NB11 loss, backward, clip_grad_norm_(1.0), AdamW, EMA. Prints one JSON line with slides/s
+and the process's peak resident memory.
 
 usage: bench_grade.py BATCH T05 T20 WARMUP STEPS [THREADS]   (THREADS: torch.set_num_threads; Debian's torch starts with 1)
 """
@@ -45,7 +46,16 @@ def main():
         step()
     wall, cpu = time.perf_counter() - t0, time.process_time() - c0
     print(json.dumps({"torch": torch.__version__, "threads": torch.get_num_threads(), "seconds": wall, "cpu_seconds": cpu,
-                      "slides_per_s": b * steps / wall}))
+                      "slides_per_s": b * steps / wall, "peak_rss_bytes": peak_rss()}))
+
+
+def peak_rss():
+    """VmHWM of this process (getrusage's ru_maxrss would report the parent JVM's peak after execve)."""
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+    return -1
 
 
 if __name__ == "__main__":

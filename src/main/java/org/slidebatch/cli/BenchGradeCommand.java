@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 
 import ai.djl.ndarray.NDManager;
 
+import org.slidebatch.batch.HostFacts;
 import org.slidebatch.grade.GradeBatch;
 import org.slidebatch.grade.GradeTrainer;
 import org.slidebatch.model.DjlRuntime;
@@ -23,7 +24,8 @@ import picocli.CommandLine.Option;
 @Command(name = "grade", mixinStandardHelpOptions = true,
     description = {"Training speed of the NB11 grading model (11.1 M parameters) against PyTorch's same loop in the",
         "same run (scripts/python/bench_grade.py; skipped without python3-torch): batches of full slides",
-        "(--t05 + --t20 tokens), forward, NB11 loss, backward, clip, AdamW, EMA; float32 on the CPU. Reports slides/s."})
+        "(--t05 + --t20 tokens), forward, NB11 loss, backward, clip, AdamW, EMA; float32 on the CPU. Reports slides/s",
+        "and the peak resident memory of each side."})
 final class BenchGradeCommand implements Callable<Integer> {
 
     @Option(names = "--batch", defaultValue = "24", description = "BATCH_SLIDES (default ${DEFAULT-VALUE}).")
@@ -87,6 +89,7 @@ final class BenchGradeCommand implements Callable<Integer> {
         for (int th : threads) {
             // ours, then PyTorch's, at th intra-op threads
             DjlRuntime.setIntraOpThreads(th);
+            boolean peakReset = resetPeakRss();
             double seconds;
             double cpu;
             try (NDManager root = DjlRuntime.engine().newBaseManager();
@@ -96,18 +99,20 @@ final class BenchGradeCommand implements Callable<Integer> {
                     t.step(b, cw, 3e-4f);
                 }
                 long t0 = System.nanoTime();
-                long c0 = org.slidebatch.batch.HostFacts.processCpuNanos();
+                long c0 = HostFacts.processCpuNanos();
                 for (int i = 0; i < steps; i++) {
                     t.step(b, cw, 3e-4f);
                 }
                 seconds = (System.nanoTime() - t0) / 1e9;
-                cpu = (org.slidebatch.batch.HostFacts.processCpuNanos() - c0) / 1e9;
+                cpu = (HostFacts.processCpuNanos() - c0) / 1e9;
             }
             Map<String, Object> run = new LinkedHashMap<>();
             run.put("threads", th);
             run.put("slidebatch_seconds", seconds);
             run.put("slidebatch_cpu_seconds", cpu);
             run.put("slidebatch_slides_per_s", batch * steps / seconds);
+            // this setting's own peak when the kernel let us reset it, else the process's so far (earlier settings too)
+            run.put(peakReset ? "slidebatch_peak_rss_bytes" : "slidebatch_process_peak_rss_bytes", HostFacts.peakRssBytes());
             bestOurs = Math.max(bestOurs, batch * steps / seconds);
             if (torch) {
                 Process p = new ProcessBuilder(py.toString(), script.toString(), "" + batch, "" + t05, "" + t20, "" + warmup,
@@ -127,6 +132,8 @@ final class BenchGradeCommand implements Callable<Integer> {
         out.put("runs", runs);
         out.put("slidebatch_best_slides_per_s", bestOurs);
         out.put("engine", DjlRuntime.describe());
+        // libtorch's huge-page allocator switch (scripts/slidebatch sets it; PyTorch 1.13, the peer, has no such switch)
+        out.put("thp_mem_alloc", System.getenv().getOrDefault("THP_MEM_ALLOC_ENABLE", "unset"));
         if (!torch) {
             out.put("pytorch", "skipped: needs " + py + " with torch and " + script + " (run from the repository root)");
         } else if (bestTheirs > 0) {
@@ -137,6 +144,19 @@ final class BenchGradeCommand implements Callable<Integer> {
         out.put("caveat", "shared machine: times are noisy; both loops ran in this command, one after the other");
         System.out.println(Json.write(out));
         return 0;
+    }
+
+    /**
+     * Resets this process's peak resident set size (VmHWM) to its current size, so that each thread setting reports
+     * its own peak (Linux: writing 5 to /proc/self/clear_refs). False where that is not possible.
+     */
+    private static boolean resetPeakRss() {
+        try {
+            Files.writeString(Path.of("/proc/self/clear_refs"), "5");
+            return true;
+        } catch (java.io.IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     private static String loadAverage() {

@@ -59,10 +59,12 @@ public record GradeLoss(float labelSmooth, float focalAlpha, float focalGamma, f
         NDArray t = DjlArrays.owned(m, target, new Shape(b, c));
         NDArray logp = logits.logSoftmax(1);
         NDArray p = logp.exp();
-        NDArray pt = p.mul(t).sum(new int[] {1}).maximum(1e-8f);
+        // The bound, exponent and factors are owned arrays: autograd keeps them for backward (DjlArrays#scalar).
+        NDArray pt = p.mul(t).sum(new int[] {1}).maximum(DjlArrays.scalar(m, 1e-8f));
         NDArray ce = t.mul(logp).sum(new int[] {1}).neg();
         NDArray w = DjlArrays.owned(m, weight, new Shape(weight.length));
-        NDArray focal = pt.neg().add(1f).pow(focalGamma).mul(focalAlpha).mul(ce).mul(w).mean();
+        NDArray focal = pt.neg().add(1f).pow(DjlArrays.scalar(m, focalGamma)).mul(DjlArrays.scalar(m, focalAlpha)).mul(ce).mul(w)
+            .mean();
         float[] probs = p.toFloatArray();
         double dist = 0;
         for (int i = 0; i < b; i++) {
@@ -75,7 +77,7 @@ public record GradeLoss(float labelSmooth, float focalAlpha, float focalGamma, f
         }
         NDArray expected = p.mul(DjlArrays.owned(m, classes, new Shape(classes.length))).sum(new int[] {1});
         NDArray mse = expected.sub(DjlArrays.owned(m, y, new Shape(y.length))).square().mean();
-        NDArray total = focal.add((float) (ordinalLam * dist)).add(mse.mul(expLam));
+        NDArray total = focal.add((float) (ordinalLam * dist)).add(mse.mul(DjlArrays.scalar(m, expLam)));
         return new Parts(total, focal.getFloat(), dist, mse.getFloat());
     }
 

@@ -40,4 +40,39 @@ class DjlArraysTest {
             assertThat(w.getGradient().toFloatArray()).containsExactly(factor);
         }
     }
+
+    /**
+     * The same for a number autograd saves: DJL's {@code w.mul(3f)} gave gradients of 1e30 after this garbage
+     * collection (its factor is a from_blob view on a freed buffer); an owned scalar keeps 3, bit for bit the product's.
+     */
+    @Test
+    void anOwnedScalarFactorKeepsItsValueThroughAGarbageCollection() {
+        Engine engine = DjlRuntime.engine();
+        int n = 64;
+        try (NDManager m = NDManager.newBaseManager(engine.defaultDevice(), DjlRuntime.ENGINE)) {
+            NDArray w = m.ones(new Shape(n));
+            w.setRequiresGradient(true);
+            float[] product;
+            try (GradientCollector gc = engine.newGradientCollector()) {
+                NDArray factor = DjlArrays.scalar(m, 3f);
+                assertThat(factor.getShape().dimension()).isZero();
+                NDArray y = w.mul(factor);
+                product = y.toFloatArray();
+                NDArray loss = y.sum();
+                factor.close();
+                java.util.List<ByteBuffer> garbage = new java.util.ArrayList<>();
+                for (int i = 0; i < 20; i++) {
+                    System.gc();
+                    for (int j = 0; j < 100; j++) {
+                        garbage.add(ByteBuffer.allocateDirect(4).order(java.nio.ByteOrder.nativeOrder()).putFloat(0, 1e30f));
+                    }
+                }
+                gc.backward(loss);
+            }
+            float[] three = new float[n];
+            java.util.Arrays.fill(three, 3f);
+            assertThat(product).containsExactly(three);
+            assertThat(w.getGradient().toFloatArray()).containsExactly(three);
+        }
+    }
 }

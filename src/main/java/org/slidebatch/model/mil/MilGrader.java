@@ -58,23 +58,43 @@ public final class MilGrader {
         return Layers.linear(f, p, "head");
     }
 
-    /** One MultiHeadPool: (B, T, d) → (B, d). */
+    /**
+     * One MultiHeadPool: (B, T, d) → (B, d). Its intermediates live in a sub-manager closed when the pool's forward
+     * ends (only the pooled vectors leave it): autograd keeps what backward needs, and the rest (the attention scores
+     * of 1,200-token slides, the FFN's activations) is freed before the other scale's pool and the backward run,
+     * instead of being held until the step's manager closes (the same scoping as {@link Layers#encoder},
+     * STACK-NOTES §14).
+     */
     static NDArray pool(GraderConfig c, NamedParams p, String name, NDArray x, int[] lengths, boolean training) {
-        NDManager m = x.getManager();
+        NDManager outer = x.getManager();
+        try (NDManager pm = outer.newSubManager()) {
+            x.tempAttach(pm);
+            NDArray out = poolIn(pm, c, p, name, x, lengths, training);
+            out.attach(outer);
+            return out;
+        }
+    }
+
+    private static NDArray poolIn(NDManager m, GraderConfig c, NamedParams p, String name, NDArray x, int[] lengths,
+                                  boolean training) {
         int b = Math.toIntExact(x.getShape().get(0));
         int t = Math.toIntExact(x.getShape().get(1));
         boolean[] pad = new boolean[b * t];
+        boolean padded = false;
         for (int i = 0; i < b; i++) {
             if (lengths[i] < 1 || lengths[i] > t) {
                 throw new IllegalArgumentException("slide " + i + " has " + lengths[i] + " tokens, expected 1.." + t);
             }
             for (int j = lengths[i]; j < t; j++) {
                 pad[i * t + j] = true;
+                padded = true;
             }
         }
         String n = name + ".";
         float drop = c.poolDropout();
-        NDArray a = Layers.selfAttention(x, p, n + "attn", c.heads(), drop, training, Layers.paddingMask(m, pad, b, t, false));
+        // No padded key in the batch: no mask (adding its zeros would change no bit, at a pass over the scores).
+        NDArray keyMask = padded ? Layers.paddingMask(m, pad, b, t, false) : null;
+        NDArray a = Layers.selfAttention(x, p, n + "attn", c.heads(), drop, training, keyMask);
         NDArray h = Layers.layerNorm(x.add(Layers.dropout(a, drop, training)), p, n + "norm1");
         NDArray ffn = Layers.linear(Layers.dropout(Activation.relu(Layers.linear(h, p, n + "ffn.0")), drop, training), p, n + "ffn.3");
         h = Layers.layerNorm(h.add(Layers.dropout(ffn, drop, training)), p, n + "norm2");
