@@ -133,7 +133,13 @@ public class EmbedStepConfiguration {
             return embedder;
         }
 
-        synchronized float[] embed(SlideEmbedder emb, SlideTokens t) {
+        /**
+         * On {@code threads} intra-op threads, set on the calling thread each time: libtorch keeps the count per thread
+         * and reductions split by it, so a slide embedded on another pool thread (or after training changed the count)
+         * would differ in the last bits.
+         */
+        synchronized float[] embed(SlideEmbedder emb, SlideTokens t, int threads) {
+            org.slidebatch.model.DjlRuntime.setIntraOpThreads(threads);
             return emb.embed(t.features(), t.positions(), t.tokens());
         }
 
@@ -174,7 +180,8 @@ public class EmbedStepConfiguration {
                 return SlideResult.only(SlideOutcome.failed(tokens.featuresFile(slide.slideId(), 0.5) + ": " + t.dim()
                     + " feature columns, the aggregator takes " + emb.config().dModel()));
             }
-            return SlideResult.write(new Embedding(embedders.embed(emb, t), emb.sha256(), t.tokens05(), t.tokens20(), out));
+            int threads = org.slidebatch.model.train.TrainThreads.resolve(ep.pretrain().threads(), null);
+            return SlideResult.write(new Embedding(embedders.embed(emb, t, threads), emb.sha256(), t.tokens05(), t.tokens20(), out));
         }
 
         @Override

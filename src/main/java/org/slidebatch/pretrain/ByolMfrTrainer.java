@@ -123,13 +123,16 @@ public final class ByolMfrTrainer implements AutoCloseable {
             try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
                 MilTransformer.Output s1 = MilTransformer.forward(config, student, v1, positions, keyMask, poolMask, true);
                 MilTransformer.Output s2 = MilTransformer.forward(config, student, v2, positions, keyMask, poolMask, true);
-                NDArray byol = cosLoss(s1.gPred(), t2.gProj()).mean().mul(0.5f)
-                    .add(cosLoss(s2.gPred(), t1.gProj()).mean().mul(0.5f));
+                // factors autograd saves are libtorch-owned arrays, never DJL's Number overloads (DjlArrays.scalar)
+                NDArray half = DjlArrays.scalar(sm, 0.5f);
+                NDArray byol = cosLoss(s1.gPred(), t2.gProj()).mean().mul(half)
+                    .add(cosLoss(s2.gPred(), t1.gProj()).mean().mul(half));
                 NDArray d1 = MfrDecoder.forward(config, decoder, s1.tokens(), masked3, keyMask, true);
                 NDArray d2 = MfrDecoder.forward(config, decoder, s2.tokens(), masked3, keyMask, true);
-                NDArray mfr = cosLoss(d1, t2.tokens()).mul(masked2).sum().div(count).mul(0.5f)
-                    .add(cosLoss(d2, t1.tokens()).mul(masked2).sum().div(count).mul(0.5f));
-                NDArray loss = byol.add(mfr.mul(settings.lambdaMfr()));
+                NDArray maskedCount = DjlArrays.scalar(sm, count);
+                NDArray mfr = cosLoss(d1, t2.tokens()).mul(masked2).sum().div(maskedCount).mul(half)
+                    .add(cosLoss(d2, t1.tokens()).mul(masked2).sum().div(maskedCount).mul(half));
+                NDArray loss = byol.add(mfr.mul(DjlArrays.scalar(sm, settings.lambdaMfr())));
                 gc.backward(loss);
                 losses = new StepLosses(loss.getFloat(), byol.getFloat(), mfr.getFloat());
             }
@@ -150,8 +153,9 @@ public final class ByolMfrTrainer implements AutoCloseable {
     /** 1 − cos(p, z) per row along the last axis (F.normalize, eps 1e-12); z is a target (no gradient). */
     static NDArray cosLoss(NDArray p, NDArray z) {
         NDArray zs = z.stopGradient();
-        NDArray pn = p.div(p.norm(new int[] {-1}, true).maximum(1e-12f));
-        NDArray zn = zs.div(zs.norm(new int[] {-1}, true).maximum(1e-12f));
+        NDArray eps = DjlArrays.scalar(p.getManager(), 1e-12f);   // saved by autograd: owned, see DjlArrays.scalar
+        NDArray pn = p.div(p.norm(new int[] {-1}, true).maximum(eps));
+        NDArray zn = zs.div(zs.norm(new int[] {-1}, true).maximum(eps));
         return pn.mul(zn).sum(new int[] {-1}).neg().add(1f);
     }
 

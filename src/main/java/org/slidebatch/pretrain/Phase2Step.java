@@ -163,8 +163,9 @@ public final class Phase2Step implements AutoCloseable {
                 MilTransformer.Output s = MilTransformer.forward(config, student, featsS.mul(keep3), pos, keyMask, poolMask, true);
                 NDArray byol = ByolMfrTrainer.cosLoss(s.gPred(), t.gProj()).mean();
                 NDArray d = MfrDecoder.forward(config, decoder, s.tokens(), masked3, keyMask, true);
-                NDArray mfr = ByolMfrTrainer.cosLoss(d, t.tokens()).mul(masked2).sum().div((float) count);
-                NDArray loss = byol.add(mfr.mul(settings.lambdaMfr()));
+                // factors autograd saves are libtorch-owned arrays, never DJL's Number overloads (DjlArrays.scalar)
+                NDArray mfr = ByolMfrTrainer.cosLoss(d, t.tokens()).mul(masked2).sum().div(DjlArrays.scalar(sm, (float) count));
+                NDArray loss = byol.add(mfr.mul(DjlArrays.scalar(sm, settings.lambdaMfr())));
                 gc.backward(loss);
                 losses = new StepLosses(loss.getFloat(), byol.getFloat(), mfr.getFloat(), tiles);
             }
