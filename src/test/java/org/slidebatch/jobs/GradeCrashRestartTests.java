@@ -1,6 +1,5 @@
 package org.slidebatch.jobs;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -46,8 +45,6 @@ class GradeCrashRestartTests {
 
     @Test
     void killMinus9InTheSecondFoldThenRestartKeepsTheFirstAndGivesIdenticalResults() throws Exception {
-        assumeTrue("1".equals(System.getenv("SLIDEBATCH_HEAVY_TESTS")),
-            "heavy (three CLI JVMs training: minutes on 2 cores; Phase1CrossProcessTests is the default run's twin): set SLIDEBATCH_HEAVY_TESTS=1 to run it");
         Path labels = Files.createDirectories(tmp.resolve("cohort")).resolve("labels.csv");
         Files.writeString(labels, SyntheticCohort.labelsCsv(new SyntheticCohort.Options(GradeJobFunctionalTests.SLIDES, 5,
             256, 256, 1, null, true)));

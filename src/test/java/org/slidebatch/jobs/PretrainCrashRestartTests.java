@@ -48,8 +48,6 @@ class PretrainCrashRestartTests {
 
     @Test
     void killMinus9DuringPretrainThenRestartGivesIdenticalWeightsAndEmbeddings() throws Exception {
-        assumeTrue("1".equals(System.getenv("SLIDEBATCH_HEAVY_TESTS")),
-            "heavy (three CLI JVMs training: minutes on 2 cores; Phase1CrossProcessTests is the default run's twin): set SLIDEBATCH_HEAVY_TESTS=1 to run it");
         Path crashed = tmp.resolve("ws-crashed");
         CrashRestart.killThenRestart(crashed, "openslidefm", "pretrain", 5, 0, LONG, run(crashed));
 
