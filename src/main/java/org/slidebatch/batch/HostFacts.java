@@ -111,6 +111,16 @@ public record HostFacts(String host, String os, String cpuModel, int cpuCores, l
         return procField("/proc/self/status", "VmHWM").map(v -> Long.parseLong(v.replaceAll("[^0-9]", "")) * 1024).orElse(-1L);
     }
 
+    /** The 1-, 5- and 15-minute load averages ("0.55 1.19 0.83"), or "unknown" where /proc is absent: benchmarks record them. */
+    public static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+
     /**
      * Minor page faults of this process so far (field 10 of /proc/self/stat), or -1 where /proc is absent. On
      * this project's VMs a first touch of fresh memory costs 20–60 µs a page, so benchmarks report the faults of

@@ -43,7 +43,7 @@ final class BenchGemmCommand implements Callable<Integer> {
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("what", "gemm");
-        out.put("load_average_start", BenchPretrainCommand.loadAverage());
+        out.put("load_average_start", org.slidebatch.batch.HostFacts.loadAverage());
         Map<String, Double> gflops = new LinkedHashMap<>();
         try (NDManager m = DjlRuntime.engine().newBaseManager()) {
             NDArray a = m.randomNormal(0f, 1f, new Shape(size, size), DataType.FLOAT32);
@@ -67,7 +67,7 @@ final class BenchGemmCommand implements Callable<Integer> {
         inputs.put("size", size);
         inputs.put("repeats", repeats);
         out.put("inputs", inputs);
-        out.put("load_average_end", BenchPretrainCommand.loadAverage());
+        out.put("load_average_end", org.slidebatch.batch.HostFacts.loadAverage());
         BenchReadsCommand.passport(out);
         BenchReadsCommand.emit(out, json, String.format(Locale.ROOT, "gemm %d²: %s GFLOP/s by threads (MKL AMD fast path %s; load %s)",
             size, gflops.entrySet().stream().map(e -> e.getKey() + ": " + String.format(Locale.ROOT, "%.0f", e.getValue())).toList(),

@@ -79,7 +79,7 @@ final class BenchGradeCommand implements Callable<Integer> {
         out.put("tokens_0p5", t05);
         out.put("tokens_2p0", t20);
         out.put("steps", steps);
-        out.put("load_average_before", loadAverage());
+        out.put("load_average_before", HostFacts.loadAverage());
         java.util.List<Object> runs = new java.util.ArrayList<>();
         double bestOurs = 0;
         double bestTheirs = 0;
@@ -140,7 +140,7 @@ final class BenchGradeCommand implements Callable<Integer> {
             out.put("pytorch_best_slides_per_s", bestTheirs);
             out.put("ratio_best_vs_best", bestOurs / bestTheirs);
         }
-        out.put("load_average_after", loadAverage());
+        out.put("load_average_after", HostFacts.loadAverage());
         out.put("caveat", "shared machine: times are noisy; both loops ran in this command, one after the other");
         System.out.println(Json.write(out));
         return 0;
@@ -156,14 +156,6 @@ final class BenchGradeCommand implements Callable<Integer> {
             return true;
         } catch (java.io.IOException | RuntimeException e) {
             return false;
-        }
-    }
-
-    private static String loadAverage() {
-        try {
-            return Files.readString(Path.of("/proc/loadavg")).trim();
-        } catch (java.io.IOException e) {
-            return "n/a";
         }
     }
 }

@@ -52,7 +52,7 @@ final class BenchPhase2 {
         AggregatorConfig base = AggregatorConfig.openSlideFm();
         AggregatorConfig c = new AggregatorConfig(base.dModel(), base.heads(), layers, base.ffMult(), base.dropout(),
             base.decDim(), base.decHeads(), base.decLayers());
-        String loadStart = BenchPretrainCommand.loadAverage();
+        String loadStart = org.slidebatch.batch.HostFacts.loadAverage();
         Phase2Bench.Result ours = Phase2Bench.run(c, tiles, size, steps, 0);
         long oursRss = org.slidebatch.batch.HostFacts.peakRssBytes();
         Map<String, Object> out = new LinkedHashMap<>();
@@ -86,7 +86,7 @@ final class BenchPhase2 {
                     node.get("torch").asString(), t, theirs, node.path("peak_rss_bytes").asDouble(-1) / 1e9, ours.tilesPerSecond() / theirs);
             }
         }
-        out.put("load_average_end", BenchPretrainCommand.loadAverage());
+        out.put("load_average_end", org.slidebatch.batch.HostFacts.loadAverage());
         BenchReadsCommand.passport(out);
         if (json != null) {
             AtomicFiles.writeString(json, Json.write(out) + "\n");

@@ -104,7 +104,7 @@ final class BenchPretrainCommand implements Callable<Integer> {
         Phase1Batch b = batch(c.dModel());
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("what", "pretrain");
-        out.put("load_average_start", loadAverage());
+        out.put("load_average_start", HostFacts.loadAverage());
         Map<Integer, List<Double>> oursSteps = new LinkedHashMap<>();   // steps/s per round, by thread count
         Map<Integer, List<Double>> peerSteps = new LinkedHashMap<>();
         List<Map<String, Object>> rounds = new ArrayList<>();
@@ -151,7 +151,7 @@ final class BenchPretrainCommand implements Callable<Integer> {
                                 peerPart = String.format(Locale.ROOT, ", PyTorch %.4f steps/s", ps);
                             }
                         }
-                        r.put("load_average", loadAverage());
+                        r.put("load_average", HostFacts.loadAverage());
                         rounds.add(r);
                         System.err.printf(Locale.ROOT, "bench pretrain: round %d, %d threads: ours %.4f steps/s%s (load %s)%n",
                             round, t, steps / sec, peerPart, r.get("load_average"));
@@ -208,7 +208,7 @@ final class BenchPretrainCommand implements Callable<Integer> {
             peerLine = String.format(Locale.ROOT, "; PyTorch %s %.4f steps/s (%d threads, peak RSS %.1f GB) → %.2f×", torchVersion,
                 pSteps, bestPeer, peerRss / 1e9, oursMedian / pSteps);
         }
-        out.put("load_average_end", loadAverage());
+        out.put("load_average_end", HostFacts.loadAverage());
         BenchReadsCommand.passport(out);
         BenchReadsCommand.emit(out, json, String.format(Locale.ROOT,
             "pretrain: %d slides × %d tokens, %d rounds × %d steps, medians: %.4f steps/s, %.0f tokens/s (%s threads, peak RSS %.1f GB, "
@@ -234,15 +234,6 @@ final class BenchPretrainCommand implements Callable<Integer> {
         v.sort(null);
         int n = v.size();
         return n % 2 == 1 ? v.get(n / 2) : (v.get(n / 2 - 1) + v.get(n / 2)) / 2;
-    }
-
-    static String loadAverage() {
-        try {
-            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
-            return f[0] + " " + f[1] + " " + f[2];
-        } catch (IOException | RuntimeException e) {
-            return "unknown";
-        }
     }
 
     /**

@@ -93,8 +93,11 @@ public final class WeightsLoader {
         }
     }
 
-    /** Which file tensor feeds each parameter (canonical → file key), what was ignored, and the naming found. */
-    private record KeyPlan(Map<String, String> sourceOf, List<String> ignored, String naming) {
+    /**
+     * The head's parameter shapes, which file tensor feeds each parameter (canonical → file key), what was ignored,
+     * and the naming found.
+     */
+    private record KeyPlan(Map<String, long[]> expected, Map<String, String> sourceOf, List<String> ignored, String naming) {
     }
 
     /**
@@ -112,13 +115,12 @@ public final class WeightsLoader {
     /** Reads a safetensors state dict (timm or torchvision key names) for the given feature head. */
     public static Loaded loadSafeTensors(Path path, FeatureHead head) {
         requireFile(path);
-        Map<String, long[]> expected = ConvNextTiny.expectedShapes(head);
         try (SafeTensors st = SafeTensors.open(path)) {
             KeyPlan plan = plan(st, path, head);
             Map<String, SafeTensors.Tensor> tensors = new LinkedHashMap<>();
-            for (String k : expected.keySet()) {
-                SafeTensors.Tensor t = st.read(plan.sourceOf().get(k));
-                tensors.put(k, new SafeTensors.Tensor(expected.get(k).clone(), t.data()));
+            for (Map.Entry<String, long[]> e : plan.expected().entrySet()) {
+                SafeTensors.Tensor t = st.read(plan.sourceOf().get(e.getKey()));
+                tensors.put(e.getKey(), new SafeTensors.Tensor(e.getValue().clone(), t.data()));
             }
             return new Loaded(tensors, new WeightsInfo("safetensors", path.toAbsolutePath(), sha256(path), plan.naming(), null,
                 List.copyOf(plan.ignored())));
@@ -189,7 +191,7 @@ public final class WeightsLoader {
             }
             throw new WeightsException(sb.toString());
         }
-        return new KeyPlan(sourceOf, ignored, timm && torchvision ? "mixed" : torchvision ? "torchvision" : "timm");
+        return new KeyPlan(expected, sourceOf, ignored, timm && torchvision ? "mixed" : torchvision ? "torchvision" : "timm");
     }
 
     /**
