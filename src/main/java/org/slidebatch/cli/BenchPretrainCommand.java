@@ -37,7 +37,8 @@ import picocli.CommandLine.Option;
         "MFR, AdamW, EMA), after one untimed warm-up step per thread count; --repeats rounds, each: ours then the same",
         "step in PyTorch (Debian's python3-torch, scripts/python/bench_pretrain.py --serve, alive for the whole run) at",
         "each of --threads; medians over rounds, the best thread count of each, the ratio, load averages, peak RSS of both.",
-        "Both processes are alive together: 400 tokens × 3 needs about 3 + 2.5 GB, 1,600 tokens × 3 about 12 GB each.",
+        "Both processes are alive together: 400 tokens × 3 needs about 3 + 2.5 GB, 1,200 tokens × 3 about 11 + 12 GB; for",
+        "more, --peer-fresh starts the peer for each of its runs and ends it after, so only one side's arrays are in memory.",
         "Environment it reports: SLIDEBATCH_MKL_AMD_FASTPATH (README), GLIBC_TUNABLES (inherited by the peer).",
         "--phase 2: one phase-2 update, --tiles raw tiles (96) of --size px (224) forward and backward through the",
         "ConvNeXt-Tiny backbone, its EMA teacher, the aggregator (--layers) and decoder, two AdamW groups, both EMAs, as",
@@ -80,6 +81,11 @@ final class BenchPretrainCommand implements Callable<Integer> {
     @Option(names = "--no-peer", description = "Skip the PyTorch peer.")
     boolean noPeer;
 
+    @Option(names = "--peer-fresh", description = "--phase 1: start the PyTorch peer for each of its runs (with its own "
+        + "untimed warm-up step) and end it after, instead of one peer alive for the whole run: only one framework's arrays "
+        + "are in memory at a time (1,600 tokens × 3 on a 24 GB machine).")
+    boolean peerFresh;
+
     @Option(names = "--peer-script", paramLabel = "FILE", description = "Default: scripts/python/bench_pretrain.py of this checkout.")
     Path peerScript;
 
@@ -108,7 +114,9 @@ final class BenchPretrainCommand implements Callable<Integer> {
         Map<Integer, List<Double>> oursSteps = new LinkedHashMap<>();   // steps/s per round, by thread count
         Map<Integer, List<Double>> peerSteps = new LinkedHashMap<>();
         List<Map<String, Object>> rounds = new ArrayList<>();
-        PeerProcess peer = noPeer ? null : PeerProcess.start(peerScript != null ? peerScript : locate(), tokens, batch);
+        Path script = peerScript != null ? peerScript : locate();
+        PeerProcess peer = noPeer || peerFresh ? null : PeerProcess.start(script, tokens, batch);
+        boolean peerWanted = !noPeer;
         String torchVersion = null;
         long peerRss = -1;
         try (NDManager root = DjlRuntime.engine().newBaseManager()) {
@@ -139,16 +147,29 @@ final class BenchPretrainCommand implements Callable<Integer> {
                         r.put("ours_steps_per_s", steps / sec);
                         oursSteps.computeIfAbsent(t, k -> new ArrayList<>()).add(steps / sec);
                         String peerPart = "";
+                        if (peerFresh && peerWanted) {
+                            peer = PeerProcess.start(script, tokens, batch);
+                            peerWanted = peer != null;
+                        }
                         if (peer != null) {
                             JsonObject pr = peer.run(t, steps);
                             if (pr == null) {
                                 peer = null;
+                                peerWanted = false;
                             } else {
                                 double ps = pr.get("steps_per_s").getAsDouble();
                                 r.put("pytorch_seconds", pr.get("seconds").getAsDouble());
                                 r.put("pytorch_steps_per_s", ps);
                                 peerSteps.computeIfAbsent(t, k -> new ArrayList<>()).add(ps);
                                 peerPart = String.format(Locale.ROOT, ", PyTorch %.4f steps/s", ps);
+                            }
+                        }
+                        if (peerFresh && peer != null) {
+                            JsonObject end = peer.finish();
+                            peer = null;
+                            if (end != null) {
+                                torchVersion = end.get("torch").getAsString();
+                                peerRss = Math.max(peerRss, end.get("peak_rss_bytes").getAsLong());
                             }
                         }
                         r.put("load_average", HostFacts.loadAverage());
@@ -190,6 +211,7 @@ final class BenchPretrainCommand implements Callable<Integer> {
         inputs.put("steps", steps);
         inputs.put("repeats", repeats);
         inputs.put("threads", threads);
+        inputs.put("peer_fresh", peerFresh);
         inputs.put("model", "OpenSlideFM MILTransformer d768×6 + MFR decoder 384×2, fp32, dropout 0.1");
         out.put("inputs", inputs);
         String peerLine = "";

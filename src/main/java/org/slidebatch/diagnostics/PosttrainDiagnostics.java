@@ -60,7 +60,11 @@ public final class PosttrainDiagnostics {
                 r.put("sha256", c.sha256());
                 r.put("load_ok", c.loadOk());
                 if (c.loadOk()) {
-                    r.put("meta", Map.of("type", c.type(), "tensors", c.tensors(), "top_keys", c.topKeys()));
+                    Map<String, Object> meta = new LinkedHashMap<>();   // not Map.of: its order changes per JVM
+                    meta.put("type", c.type());
+                    meta.put("tensors", c.tensors());
+                    meta.put("top_keys", c.topKeys());
+                    r.put("meta", meta);
                 } else {
                     r.put("error", c.error());
                 }

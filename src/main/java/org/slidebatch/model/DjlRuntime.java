@@ -48,6 +48,7 @@ public final class DjlRuntime {
             }
             HostFacts.recordLibrary("djl", Engine.getDjlVersion());
             HostFacts.recordLibrary("pytorch", engine.getVersion() + " (" + engine.defaultDevice() + ")");
+            HostFacts.recordLibrary("mkl-amd-fastpath", MklFastPath.loaded() ? "on" : "off");
         }
         return engine;
     }

@@ -52,8 +52,13 @@ public final class EmbeddedDatabase {
         return ws.root().resolve("db");
     }
 
+    /**
+     * {@code WRITE_DELAY=0}: H2 writes a commit to its file before the commit returns, instead of up to 500 ms later,
+     * so a kill -9 right after a chunk's commit keeps it (without it a killed job lost its last commits, even the
+     * tables of a database it had just made: {@code CommitDurabilityTest}). What it costs is in README, "Reliability".
+     */
     public static String url(Workspace ws) {
-        return "jdbc:h2:file:" + folder(ws).resolve("slidebatch") + ";AUTO_SERVER=TRUE";
+        return "jdbc:h2:file:" + folder(ws).resolve("slidebatch") + ";AUTO_SERVER=TRUE;WRITE_DELAY=0";
     }
 
     /**

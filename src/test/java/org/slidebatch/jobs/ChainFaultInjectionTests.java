@@ -53,7 +53,7 @@ class ChainFaultInjectionTests {
         FaultInjection.Report r = harness.run(3, 7);
         write("fault-injection-tile.json", r);
         check(r, 2);
-        assertThat(r.filesCompared()).isEqualTo(r.filesIdentical() + r.parquetFilesComparedByRows());
+        assertThat(r.filesCompared()).isEqualTo(r.filesIdentical() + r.parquetFilesComparedByRows() + r.filesEqualMasked());
         assertThat(r.slideWritesByStep()).containsKeys("tile.slides", "manifest.record");
     }
 

@@ -71,8 +71,25 @@ public final class CliProcess implements AutoCloseable {
         cmd.add("org.slidebatch.cli.SlidebatchMain");
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        fastPath(pb);
         pb.environment().putAll(env);
         return new CliProcess(pb.start());
+    }
+
+    /**
+     * With {@code SLIDEBATCH_MKL_AMD_FASTPATH=1} in the test's environment, the CLI processes run with the MKL fast
+     * path preloaded as {@code scripts/slidebatch} would, so the crash tests can prove restart-to-the-bit with it on
+     * ({@code target/native}, built by {@code scripts/build-native}). Otherwise, as by default, they run without it.
+     */
+    static void fastPath(ProcessBuilder pb) {
+        if (!"1".equals(System.getenv("SLIDEBATCH_MKL_AMD_FASTPATH"))) {
+            return;
+        }
+        Path lib = Path.of("target", "native", org.slidebatch.model.MklFastPath.LIBRARY).toAbsolutePath();
+        if (!java.nio.file.Files.isRegularFile(lib)) {
+            throw new IllegalStateException("SLIDEBATCH_MKL_AMD_FASTPATH=1 but " + lib + " is missing: run scripts/build-native");
+        }
+        pb.environment().put("LD_PRELOAD", lib.toString());
     }
 
     /** Any main class of the test classpath in its own JVM ({@code jvmOptions} before the class, e.g. {@code -Xmx}). */

@@ -39,6 +39,11 @@ import com.jerolba.carpet.CarpetReader;
  * there until the kill arrives), restarts it each time until it completes, and compares the two workspaces: every
  * output file byte for byte (Parquet: row by row), every result row in the database, every per-slide step's slides
  * written exactly once. Work redone = crash points reached in the faulted run beyond those of the uninterrupted one.
+ *
+ * <p>Files that name their run (a {@code step_execution_id} column, a timestamp, the workspace's path, an HTML
+ * report's provenance blocks) are compared again with exactly that masked ({@link #maskText}); the figure of
+ * per-step throughput, drawn from measured durations, is listed and not compared. Two uninterrupted runs compared
+ * this way show no difference ({@code FaultInjectionMain DIR 0 …}), so the masks hide nothing a crash could change.
  */
 public final class FaultInjection {
 
@@ -48,7 +53,8 @@ public final class FaultInjection {
 
     /** What a run of the harness found. */
     public record Report(int planned, int killsMade, int killsSurvived, List<String> killedAt, Map<String, Integer> killsByStep,
-                         int filesCompared, int filesIdentical, int parquetFilesComparedByRows, List<String> fileDifferences,
+                         int filesCompared, int filesIdentical, int parquetFilesComparedByRows, int filesEqualMasked,
+                         List<String> filesMeasured, List<String> fileDifferences,
                          int rowsCompared, List<String> rowDifferences, Map<String, long[]> slideWritesByStep,
                          Map<String, Integer> workRedoneByKind, int referencePoints, int faultedPoints,
                          double referenceSeconds, double faultedSeconds) {
@@ -63,6 +69,9 @@ public final class FaultInjection {
             sb.append("  \"files_compared\": ").append(filesCompared).append(",\n");
             sb.append("  \"files_byte_identical\": ").append(filesIdentical).append(",\n");
             sb.append("  \"parquet_files_equal_by_rows\": ").append(parquetFilesComparedByRows).append(",\n");
+            sb.append("  \"files_equal_with_provenance_masked\": ").append(filesEqualMasked).append(",\n");
+            sb.append("  \"files_of_measured_times_not_compared\": [").append(filesMeasured.stream().map(FaultInjection::quote)
+                .collect(Collectors.joining(", "))).append("],\n");
             sb.append("  \"file_differences\": [").append(fileDifferences.stream().map(FaultInjection::quote).collect(Collectors.joining(", "))).append("],\n");
             sb.append("  \"db_rows_compared\": ").append(rowsCompared).append(",\n");
             sb.append("  \"db_row_differences\": [").append(rowDifferences.stream().map(FaultInjection::quote).collect(Collectors.joining(", "))).append("],\n");
@@ -179,12 +188,13 @@ public final class FaultInjection {
             }
             Files.write(pauseFile, targets, StandardCharsets.UTF_8);
             String[] args;
-            if (first0) {
+            List<Long> executions = first0 ? List.of() : new RepositoryQueries(faulted).executionIds(job);
+            first0 = false;
+            if (executions.isEmpty()) {
+                // first launch, or a kill before the job's execution existed: `run` again (it removes such an instance)
                 args = run(faulted);
-                first0 = false;
             } else {
-                long execution = new RepositoryQueries(faulted).executionIds(job).getLast();
-                args = new String[] {"--workspace", faulted.toString(), "restart", Long.toString(execution)};
+                args = new String[] {"--workspace", faulted.toString(), "restart", Long.toString(executions.getLast())};
             }
             CliProcess p = CliProcess.start(List.of(), jvm(pauseFile), heap, Map.of(), 0, args);
             String paused;
@@ -214,8 +224,9 @@ public final class FaultInjection {
 
         // Compare files.
         List<String> fileDiffs = new ArrayList<>();
-        int[] counts = new int[3];
-        compareFiles(fileDiffs, counts);
+        int[] counts = new int[4];
+        List<String> measured = new ArrayList<>();
+        compareFiles(fileDiffs, counts, measured);
         // Compare database result rows.
         List<String> rowDiffs = new ArrayList<>();
         int rows = compareRows(rowDiffs);
@@ -239,8 +250,16 @@ public final class FaultInjection {
         boolean allSurvived = fileDiffs.isEmpty() && rowDiffs.isEmpty()
             && writes.values().stream().allMatch(w -> w[0] == w[1]);
         return new Report(planned, killedAt.size(), allSurvived ? killedAt.size() : 0, killedAt, killsByStep, counts[0],
-            counts[1], counts[2], fileDiffs, rows, rowDiffs, writes, redone, trace.size(), faultedTrace.size(),
+            counts[1], counts[2], counts[3], measured, fileDiffs, rows, rowDiffs, writes, redone, trace.size(), faultedTrace.size(),
             refSeconds, faultedSeconds);
+    }
+
+    /** Compares the two workspaces a finished run left in place (no run, no kills): files and result rows only. */
+    public List<String> differences() throws Exception {
+        List<String> diffs = new ArrayList<>();
+        compareFiles(diffs, new int[4], new ArrayList<>());
+        compareRows(diffs);
+        return diffs;
     }
 
     static String kind(String id) {
@@ -273,7 +292,21 @@ public final class FaultInjection {
         return !first.equals("db") && !first.equals("logs") && !rel.getFileName().toString().endsWith(".tmp");
     }
 
-    private void compareFiles(List<String> diffs, int[] counts) throws IOException {
+    /**
+     * Files drawn from measured durations (per-step throughput across runs): a restarted run measures other times, so
+     * they cannot equal an uninterrupted run's; they are listed, not compared.
+     */
+    static boolean measuredTimes(String rel) {
+        return rel.startsWith("report/LAST/figures/throughput_by_step.");
+    }
+
+    /** Files compared with their provenance masked ({@link #maskText}) when their bytes differ. */
+    static boolean maskable(String rel) {
+        return rel.endsWith(".csv") || rel.endsWith(".tsv") || rel.endsWith(".json") || rel.endsWith(".jsonl")
+            || rel.endsWith(".html") || rel.endsWith(".safetensors");
+    }
+
+    private void compareFiles(List<String> diffs, int[] counts, List<String> measured) throws IOException {
         Map<String, Path> ref = listFiles(reference);
         Map<String, Path> fau = listFiles(faulted);
         for (String rel : fau.keySet()) {
@@ -284,6 +317,13 @@ public final class FaultInjection {
         for (var e : ref.entrySet()) {
             String rel = e.getKey();
             Path other = fau.get(rel);
+            if (measuredTimes(rel)) {
+                measured.add(rel);
+                if (other == null) {
+                    diffs.add("missing after crashes: " + rel);
+                }
+                continue;
+            }
             counts[0]++;
             if (other == null) {
                 diffs.add("missing after crashes: " + rel);
@@ -302,11 +342,160 @@ public final class FaultInjection {
                     diffs.add("rows differ: " + rel + " (" + ra.size() + " vs " + rb.size() + " rows; first: "
                         + firstDifference(ra, rb) + ")");
                 }
+            } else if (maskable(rel)) {
+                String ma = rel.endsWith(".safetensors") ? maskSafeTensors(a) : maskText(rel, new String(a, StandardCharsets.UTF_8), reference);
+                String mb = rel.endsWith(".safetensors") ? maskSafeTensors(b) : maskText(rel, new String(b, StandardCharsets.UTF_8), faulted);
+                if (ma.equals(mb)) {
+                    counts[3]++;
+                } else {
+                    diffs.add("differs beyond provenance: " + rel + " (" + firstLineDifference(ma, mb) + ")");
+                }
             } else {
                 diffs.add("bytes differ: " + rel + " (" + a.length + " vs " + b.length + " bytes, sha256 "
                     + sha(a) + " vs " + sha(b) + ")");
             }
         }
+    }
+
+    // ---------------------------------------------------------------- masking
+
+    private static final Pattern ISO_TIME = Pattern.compile("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(?:\\.\\d+)?Z");
+    private static final Pattern SHA256 = Pattern.compile("\\b[0-9a-f]{64}\\b");
+    private static final Pattern RATE = Pattern.compile("\\d+(?:\\.\\d+)? (tiles|slides|tokens|reads|steps)/s");
+    private static final tools.jackson.databind.json.JsonMapper JSON = tools.jackson.databind.json.JsonMapper.builder().build();
+
+    /**
+     * A text output with what names the run rather than the result masked: the workspace's own folder, timestamps,
+     * rates measured on the way, and by format the fields {@link #provenance} names (CSV columns, rows of a key,value
+     * CSV, JSON keys at any depth, with hashes of other files, which are compared themselves); in the HTML report the
+     * provenance blocks and the table of step executions. Every other character must be equal.
+     */
+    static String maskText(String rel, String text, Path ws) {
+        String t = RATE.matcher(ISO_TIME.matcher(text.replace(ws.toString(), "WS")).replaceAll("TIME")).replaceAll("N $1/s");
+        if (rel.endsWith(".csv") || rel.endsWith(".tsv")) {
+            return maskCsv(t, rel.endsWith(".tsv") ? '\t' : ',');
+        }
+        if (rel.endsWith(".json")) {
+            return maskJson(t);
+        }
+        if (rel.endsWith(".jsonl")) {
+            return t.lines().map(FaultInjection::maskJson).collect(Collectors.joining("\n"));
+        }
+        if (rel.endsWith(".html")) {
+            t = t.replaceAll("(?s)<div class=\"prov\">.*?</div>", "<div class=\"prov\">PROVENANCE</div>");
+            t = t.replaceAll("(?s)<tr id=\"se-\\d+\">.*?</tr>\\s*", "");
+            t = t.replaceAll("(step|job) execution \\d+", "$1 execution N").replaceAll("report/\\d+/", "report/N/")
+                .replaceAll("data-step-executions=\"[^\"]*\"", "data-step-executions=\"N\"")
+                .replaceAll("<title>slidebatch report \\d+</title>", "<title>slidebatch report N</title>")
+                .replaceAll("<td>([a-z_]*execution_id[a-z_]*)</td><td>[^<]*</td>", "<td>$1</td><td>N</td>");
+            return SHA256.matcher(t).replaceAll("SHA256");
+        }
+        return t;
+    }
+
+    static String maskJson(String json) {
+        if (json.isBlank()) {
+            return json;
+        }
+        tools.jackson.databind.JsonNode root = JSON.readTree(json);
+        maskNode(root);
+        return JSON.writeValueAsString(root);   // field order kept: an order that changes between runs is a difference
+    }
+
+    private static void maskNode(tools.jackson.databind.JsonNode node) {
+        if (node instanceof tools.jackson.databind.node.ObjectNode o) {
+            for (String name : new ArrayList<>(o.propertyNames())) {
+                if (provenance(name) || name.toLowerCase(Locale.ROOT).startsWith("sha256")) {
+                    o.put(name, "*");
+                } else {
+                    maskNode(o.get(name));
+                }
+            }
+        } else if (node != null && node.isArray()) {
+            node.forEach(FaultInjection::maskNode);
+        }
+    }
+
+    /** CSV (RFC 4180 quoting, records may span lines): provenance columns, or a key,value file's provenance rows, masked. */
+    static String maskCsv(String text, char sep) {
+        List<List<String>> records = parseCsv(text, sep);
+        if (records.isEmpty()) {
+            return text;
+        }
+        List<String> header = records.getFirst();
+        boolean keyValue = header.size() == 2 && header.get(0).equals("key");
+        StringBuilder out = new StringBuilder();
+        for (int r = 0; r < records.size(); r++) {
+            List<String> row = new ArrayList<>(records.get(r));
+            for (int c = 0; c < row.size(); c++) {
+                boolean mask = r > 0 && (keyValue ? c == 1 && provenance(row.get(0)) : c < header.size() && provenance(header.get(c)));
+                if (mask) {
+                    row.set(c, "*");
+                }
+            }
+            out.append(String.join(String.valueOf(sep), row)).append('\n');
+        }
+        return out.toString();
+    }
+
+    static List<List<String>> parseCsv(String text, char sep) {
+        List<List<String>> records = new ArrayList<>();
+        List<String> row = new ArrayList<>();
+        StringBuilder field = new StringBuilder();
+        boolean quoted = false;
+        for (int i = 0; i < text.length(); i++) {
+            char ch = text.charAt(i);
+            if (quoted) {
+                if (ch == '"' && i + 1 < text.length() && text.charAt(i + 1) == '"') {
+                    field.append('"');
+                    i++;
+                } else if (ch == '"') {
+                    quoted = false;
+                } else {
+                    field.append(ch);
+                }
+            } else if (ch == '"') {
+                quoted = true;
+            } else if (ch == sep) {
+                row.add(field.toString());
+                field.setLength(0);
+            } else if (ch == '\n') {
+                row.add(field.toString());
+                field.setLength(0);
+                records.add(row);
+                row = new ArrayList<>();
+            } else if (ch != '\r') {
+                field.append(ch);
+            }
+        }
+        if (field.length() > 0 || !row.isEmpty()) {
+            row.add(field.toString());
+            records.add(row);
+        }
+        return records;
+    }
+
+    /** A safetensors file as its tensor bytes' hash and its header with the metadata's provenance masked. */
+    static String maskSafeTensors(byte[] file) {
+        long n = java.nio.ByteBuffer.wrap(file, 0, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+        String header = new String(file, 8, (int) n, StandardCharsets.UTF_8);
+        byte[] data = Arrays.copyOfRange(file, 8 + (int) n, file.length);
+        return maskJson(header) + "\ndata sha256 " + sha(data);
+    }
+
+    static String firstLineDifference(String a, String b) {
+        String[] la = a.split("\n", -1);
+        String[] lb = b.split("\n", -1);
+        for (int i = 0; i < Math.min(la.length, lb.length); i++) {
+            if (!la[i].equals(lb[i])) {
+                return "line " + (i + 1) + ": " + abbreviate(la[i]) + " vs " + abbreviate(lb[i]);
+            }
+        }
+        return la.length + " vs " + lb.length + " lines";
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 200 ? s : s.substring(0, 200) + "…";
     }
 
     /** Relative path → file; the report folder is named by its job execution, so it is keyed {@code report/LAST}. */
@@ -365,7 +554,7 @@ public final class FaultInjection {
      */
     static boolean provenance(String column) {
         String c = column.toLowerCase(Locale.ROOT);
-        return c.endsWith("execution_id") || c.endsWith("instance_id") || c.endsWith("_at") || c.equals("ts")
+        return c.contains("execution_id") || c.endsWith("instance_id") || c.endsWith("_at") || c.equals("ts")
             || c.equals("id") || c.endsWith("seconds") || c.equals("tokens_per_s") || c.equals("tps")
             || c.contains("host") || c.contains("pid") || c.equals("is_current");
     }
@@ -434,7 +623,7 @@ public final class FaultInjection {
                         StringBuilder sb = new StringBuilder();
                         for (int i = 1; i <= cols.size(); i++) {
                             String v = rs.getString(i);
-                            sb.append(cols.get(i - 1)).append('=').append(v == null ? null : v.replace(ws.toString(), "WS")).append(';');
+                            sb.append(cols.get(i - 1)).append('=').append(v == null ? null : maskValue(v, ws)).append(';');
                         }
                         rows.add(sb.toString());
                     }
@@ -444,6 +633,12 @@ public final class FaultInjection {
             }
         }
         return out;
+    }
+
+    /** A database value with the workspace's folder, timestamps, measured rates and hashes (of inputs compared themselves) masked. */
+    static String maskValue(String v, Path ws) {
+        String t = RATE.matcher(ISO_TIME.matcher(v.replace(ws.toString(), "WS")).replaceAll("TIME")).replaceAll("N $1/s");
+        return SHA256.matcher(t.replaceAll("report/\\d+/", "report/N/")).replaceAll("SHA256");
     }
 
     /** Σ WRITE_COUNT of every execution of each per-slide step's partitions (each slide committed exactly once). */

@@ -10,7 +10,8 @@ import org.slidebatch.synth.SyntheticCohort;
 
 /**
  * The chain harness without Maven (for a long run beside other work): {@code java -cp TEST_CLASSPATH
- * org.slidebatch.support.FaultInjectionMain DIR KILLS SEED SLIDES OUT.json}. Same run as
+ * org.slidebatch.support.FaultInjectionMain DIR KILLS SEED SLIDES OUT.json}, or {@code DIR compare} to compare a
+ * finished run's two workspaces again. Same run as
  * {@code ChainFaultInjectionTests#killsAcrossTheWholeOpenslidefmChain…}; FAULT_DEADLINE_S stops drawing kills after
  * that many seconds of the faulted run (the run then completes and is compared as usual).
  */
@@ -21,6 +22,11 @@ public final class FaultInjectionMain {
 
     public static void main(String[] a) throws Exception {
         Path dir = Path.of(a[0]);
+        if (a.length == 2 && a[1].equals("compare")) {   // DIR compare: the comparison again on a finished run's folders
+            List<String> d = new FaultInjection(dir, "openslidefm", List.of(), "1g", Duration.ZERO).differences();
+            System.out.println(d.isEmpty() ? "no differences" : String.join("\n", d));
+            return;
+        }
         int kills = Integer.parseInt(a[1]);
         long seed = Long.parseLong(a[2]);
         int slides = Integer.parseInt(a[3]);

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import org.slidebatch.model.MklFastPath;
 import org.slidebatch.model.SafeTensors;
 import org.slidebatch.model.WeightsException;
 import org.slidebatch.model.mil.NamedParams;
@@ -28,11 +29,32 @@ public record TrainCheckpoint(Map<String, SafeTensors.Tensor> tensors, Map<Strin
         t.putAll(optimizer.stateTensors("optimizer."));
         Map<String, String> meta = new LinkedHashMap<>(counters);
         meta.put("optimizer_step", Long.toString(optimizer.step()));
+        meta.put(MklFastPath.CHECKPOINT_KEY, Boolean.toString(MklFastPath.loaded()));
         return new TrainCheckpoint(t, meta);
+    }
+
+    /**
+     * Why updates after a resume from this checkpoint can differ in their last bits from an uninterrupted run's, if
+     * they can: the checkpoint was written with the MKL fast path on and this process has it off, or the other way
+     * round ({@link MklFastPath}: it picks other matrix kernels). Empty when the settings agree or the checkpoint
+     * does not record it.
+     */
+    public java.util.Optional<String> kernelMismatch(String source) {
+        String recorded = metadata.get(MklFastPath.CHECKPOINT_KEY);
+        boolean now = MklFastPath.loaded();
+        if (recorded == null || Boolean.parseBoolean(recorded) == now) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of("checkpoint " + source + " was written with the MKL fast path "
+            + (now ? "off" : "on") + " and this process has it " + (now ? "on" : "off")
+            + ": the training goes on, but its weights will differ in the last bits from an uninterrupted run's; "
+            + "restart with SLIDEBATCH_MKL_AMD_FASTPATH=" + (now ? "0" : "1") + " to keep them bit-identical");
     }
 
     /** Puts weights and optimizer state back in place (the arrays keep their identity, so a trainer holding them resumes). */
     public void restore(Map<String, NamedParams> modules, AdamW optimizer, String source) {
+        // said, not refused: a run moved to a machine where the fast path cannot be on must still be able to finish
+        kernelMismatch(source).ifPresent(why -> System.err.println("[training] warning: " + why));
         modules.forEach((name, p) -> p.assign(tensors, name + ".", source));
         optimizer.loadState(tensors, "optimizer.", requireLong("optimizer_step"), source);
     }

@@ -172,6 +172,7 @@ class TrainInfraTest {
                 p.requireGradients();
                 try (AdamW opt = new AdamW(m, p.arrays(), 1e-2f)) {
                     if (done > 0) {
+                        assertThat(TrainCheckpoint.read(ck).metadata()).containsEntry("mkl_amd_fastpath", "false");
                         TrainCheckpoint.read(ck).restore(Map.of("net", p), opt, ck.toString());
                     }
                     CosineWarmup sched = new CosineWarmup(0.05, 2, steps, false);
@@ -188,6 +189,19 @@ class TrainInfraTest {
             }
         }
         return result;
+    }
+
+    @Test
+    void aCheckpointRecordsTheMatrixKernelsAndAResumeUnderOtherKernelsSaysSo() {
+        // this JVM (Maven's) never preloads the fast path; a checkpoint written with it on must be told apart
+        assertThat(org.slidebatch.model.MklFastPath.loaded()).isFalse();
+        TrainCheckpoint withFastPath = new TrainCheckpoint(Map.of(), Map.of("mkl_amd_fastpath", "true"));
+        assertThat(withFastPath.kernelMismatch("ck-7.safetensors")).hasValue("checkpoint ck-7.safetensors was written "
+            + "with the MKL fast path on and this process has it off: the training goes on, but its weights will differ "
+            + "in the last bits from an uninterrupted run's; restart with SLIDEBATCH_MKL_AMD_FASTPATH=1 to keep them "
+            + "bit-identical");
+        assertThat(new TrainCheckpoint(Map.of(), Map.of("mkl_amd_fastpath", "false")).kernelMismatch("x")).isEmpty();
+        assertThat(new TrainCheckpoint(Map.of(), Map.of()).kernelMismatch("older checkpoint")).isEmpty();
     }
 
     private static void step(NamedParams p, AdamW opt, float lr) {
