@@ -82,8 +82,9 @@ final class BenchPretrainCommand implements Callable<Integer> {
     boolean noPeer;
 
     @Option(names = "--peer-fresh", description = "--phase 1: start the PyTorch peer for each of its runs (with its own "
-        + "untimed warm-up step) and end it after, instead of one peer alive for the whole run: only one framework's arrays "
-        + "are in memory at a time (1,600 tokens × 3 on a 24 GB machine).")
+        + "untimed warm-up step) and end it after, instead of one peer alive for the whole run, and give our freed heap back "
+        + "to the kernel before it starts (glibc malloc_trim): only one framework's arrays are in memory at a time (1,600 "
+        + "tokens × 3 on a 24 GB machine).")
     boolean peerFresh;
 
     @Option(names = "--peer-script", paramLabel = "FILE", description = "Default: scripts/python/bench_pretrain.py of this checkout.")
@@ -148,6 +149,8 @@ final class BenchPretrainCommand implements Callable<Integer> {
                         oursSteps.computeIfAbsent(t, k -> new ArrayList<>()).add(steps / sec);
                         String peerPart = "";
                         if (peerFresh && peerWanted) {
+                            // ours is idle while the peer runs: hand glibc's freed heap (GBs at 1,600 tokens) back first
+                            mallocTrim();
                             peer = PeerProcess.start(script, tokens, batch);
                             peerWanted = peer != null;
                         }
@@ -238,6 +241,22 @@ final class BenchPretrainCommand implements Callable<Integer> {
             batch, tokens, repeats, steps, oursMedian, oursMedian * batch * tokens, bestOurs, HostFacts.peakRssBytes() / 1e9,
             MklFastPath.loaded() ? "on" : "off", peerLine, out.get("load_average_start"), out.get("load_average_end")));
         return 0;
+    }
+
+    /** glibc's {@code malloc_trim(0)}: returns free heap memory to the kernel; false where there is no such call. */
+    static boolean mallocTrim() {
+        try {
+            var linker = java.lang.foreign.Linker.nativeLinker();
+            var fn = linker.defaultLookup().find("malloc_trim");
+            if (fn.isEmpty()) {
+                return false;
+            }
+            var handle = linker.downcallHandle(fn.get(), java.lang.foreign.FunctionDescriptor.of(
+                java.lang.foreign.ValueLayout.JAVA_INT, java.lang.foreign.ValueLayout.JAVA_LONG));
+            return (int) handle.invokeExact(0L) == 1;
+        } catch (Throwable e) {
+            return false;
+        }
     }
 
     private static int bestThreads(Map<Integer, List<Double>> byThreads) {

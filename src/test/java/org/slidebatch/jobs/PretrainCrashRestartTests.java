@@ -72,6 +72,10 @@ class PretrainCrashRestartTests {
             }
         }
         assertThat(differ).as("files that differ from the uninterrupted run's").isEmpty();
+        // SLIDEBATCH_MKL_AMD_FASTPATH=1 runs both processes with the fast path (CliProcess): the checkpoint says which
+        Path end = expected.stream().filter(f -> f.toString().contains("p1_s12_e6_end")).findFirst().orElseThrow();
+        assertThat(org.slidebatch.model.train.TrainCheckpoint.read(end).metadata())
+            .containsEntry("mkl_amd_fastpath", Boolean.toString("1".equals(System.getenv("SLIDEBATCH_MKL_AMD_FASTPATH"))));
     }
 
     /** Final weights, the end-of-training checkpoint and every embedding. */
