@@ -70,7 +70,7 @@ class ChainFaultInjectionTests {
         SyntheticCohort.write(cohort, new SyntheticCohort.Options(slides, 71, 512, 768, 2, null, true), null);
         List<String> args = org.slidebatch.support.FaultInjectionMain.chainArgs(cohort);
         FaultInjection harness = new FaultInjection(tmp, "openslidefm", args, "1g", Duration.ofMinutes(10));
-        FaultInjection.Report r = harness.run(kills, seed);
+        FaultInjection.Report r = harness.run(kills, seed, true);
         write("fault-injection-chain.json", r);
         check(r, Math.min(20, kills));
     }

@@ -148,6 +148,15 @@ public final class FaultInjection {
     }
 
     public Report run(int kills, long seed) throws Exception {
+        return run(kills, seed, false);
+    }
+
+    /**
+     * @param everyKind also one moment of each kind of crash point the stretches missed ({@link #kind}: a chunk
+     *                  commit of each step, a write and a rename in each output folder, a training checkpoint's write
+     *                  and rename, a training step), so no kind of moment goes untested whatever the seed
+     */
+    public Report run(int kills, long seed, boolean everyKind) throws Exception {
         long t0 = System.nanoTime();
         CliProcess ref = CliProcess.run(List.of(), jvm(null), heap, perProcess, run(reference));
         if (ref.exitCode() != 0) {
@@ -170,6 +179,18 @@ public final class FaultInjection {
             Hit h = distinct.get(lo + rnd.nextInt(hi - lo));
             targets.add(h.id());
             stepOf.put(h.id(), h.step());
+        }
+        if (everyKind && kills > 0) {
+            Set<String> drawn = targets.stream().map(FaultInjection::kind).collect(Collectors.toSet());
+            Map<String, List<Hit>> byKind = distinct.stream().collect(Collectors.groupingBy(h -> kind(h.id()),
+                LinkedHashMap::new, Collectors.toList()));
+            byKind.forEach((k, hs) -> {
+                if (!drawn.contains(k)) {
+                    Hit h = hs.get(rnd.nextInt(hs.size()));
+                    targets.add(h.id());
+                    stepOf.put(h.id(), h.step());
+                }
+            });
         }
         int planned = targets.size();
 

@@ -34,7 +34,7 @@ public final class FaultInjectionMain {
         Path cohort = dir.resolve("cohort");
         SyntheticCohort.write(cohort, new SyntheticCohort.Options(slides, 71, 512, 768, 2, null, true), null);
         FaultInjection.Report r = new FaultInjection(dir, "openslidefm", chainArgs(cohort), "1g", Duration.ofMinutes(Long.parseLong(System.getenv().getOrDefault("FAULT_PROCESS_MIN", "30"))))
-            .run(kills, seed);
+            .run(kills, seed, true);
         Files.writeString(out, r.json());
         System.out.println(r.json());
     }
