@@ -15,6 +15,7 @@ import javax.sql.DataSource;
 import ai.djl.ndarray.NDManager;
 
 import org.slidebatch.batch.PassportListener;
+import org.slidebatch.batch.StopAtCheckpoint;
 import org.slidebatch.model.DjlRuntime;
 import org.slidebatch.model.train.TrainThreads;
 import org.slidebatch.store.GradeStore;
@@ -112,7 +113,8 @@ public class GradeStepConfiguration {
                         ctx.putString("progress.unit", "folds");
                         ctx.putDouble("progress.rate", rate);
                         ctx.putLong(CONTEXT_EPOCHS_RUN, epochsRun[0]);
-                        repo.updateExecutionContext(se);
+                        // the fold's state after this epoch is written: a `stop` may end the step here
+                        StopAtCheckpoint.check(repo, se, dir.resolve("seed" + seed).resolve("fold" + fold));
                     }
 
                     @Override
@@ -125,7 +127,8 @@ public class GradeStepConfiguration {
                 };
                 Map<String, Object> summary;
                 try (NDManager root = DjlRuntime.engine().newBaseManager()) {
-                    summary = GradeCrossValidation.run(root, cohort.slides(), cohort.patients(), s, dir, listener);
+                    summary = StopAtCheckpoint.stoppable(STEP,
+                        () -> GradeCrossValidation.run(root, cohort.slides(), cohort.patients(), s, dir, listener));
                 }
                 for (Path f : GradeOutputs.publish(dir, workspace.stage(STAGE_FOLDER), se.getId())) {
                     files.register(f, null, null, STEP, se.getJobExecutionId(), se.getId());

@@ -8,6 +8,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 import org.slidebatch.batch.PassportListener;
+import org.slidebatch.batch.StopAtCheckpoint;
 import org.slidebatch.batch.Params;
 import org.slidebatch.store.PassportStore;
 import org.slidebatch.store.SlideStore;
@@ -86,12 +87,12 @@ public class PretrainStepConfiguration {
                     },
                     file -> {
                         ctx.putString(CONTEXT_CHECKPOINT, file.toString());
-                        repo.updateExecutionContext(se);
                         lastSaved[0]++;
+                        StopAtCheckpoint.check(repo, se, file);
                     });
                 Phase1Run.Outcome o;
                 if (p2.runsPhase1()) {
-                    o = phase1.run(recorder);
+                    o = StopAtCheckpoint.stoppable(STEP, () -> phase1.run(recorder));
                 } else {
                     o = finishedPhase1(phase1, dir, slides.size());
                 }
@@ -150,13 +151,13 @@ public class PretrainStepConfiguration {
                             },
                             file -> {
                                 ctx.putString(CONTEXT_CHECKPOINT, file.toString());
-                                repo.updateExecutionContext(se);
+                                StopAtCheckpoint.check(repo, se, file);
                             });
                         Phase2Run.Listener l2 = rec2.phase2();
                         if (phase2.latestCheckpoint().isEmpty()) {
                             l2.resumed(null, 0); // a fresh phase 2: drop rows of an attempt that crashed before its first checkpoint
                         }
-                        Phase2Run.Outcome o2 = phase2.run(begin, l2);
+                        Phase2Run.Outcome o2 = StopAtCheckpoint.stoppable(STEP, () -> phase2.run(begin, l2));
                         ctx.putString(CONTEXT_STUDENT, o2.studentFile().toString());
                         ctx.putString(CONTEXT_BACKBONE, o2.backboneFile().toString());
                         if (o2.checkpoint() != null) {

@@ -78,6 +78,54 @@ class PretrainCrashRestartTests {
             .containsEntry("mkl_amd_fastpath", Boolean.toString("1".equals(System.getenv("SLIDEBATCH_MKL_AMD_FASTPATH"))));
     }
 
+    /**
+     * {@code slidebatch stop} during phase 1 (one tasklet: Spring Batch alone would see the stop only when training
+     * ends) ends the step STOPPED at the next checkpoint; {@code restart} resumes from it and trains the same weights
+     * as an uninterrupted run, with each step's training-log row written once.
+     */
+    @Test
+    void stopDuringPretrainEndsAtTheNextCheckpointAndRestartTrainsTheSameWeights() throws Exception {
+        String[] longer = {"--param", "epochs_phase1=60"};   // 120 steps: the stop, a JVM of its own, lands mid-training
+        Path stopped = tmp.resolve("ws-stopped");
+        java.util.regex.Pattern progress = java.util.regex.Pattern.compile("^\\[pretrain] (\\d+)/120");
+        try (CliProcess p = CliProcess.start(0, concat(run(stopped), longer))) {
+            p.awaitLine(l -> progress.matcher(l).find(), LONG);
+            long execution = new org.slidebatch.support.RepositoryQueries(stopped).executionIds("openslidefm").getLast();
+            CliProcess stop = CliProcess.run(LONG, "--workspace", stopped.toString(), "stop", Long.toString(execution));
+            assertThat(stop.exitCode()).as(stop.output()).isZero();
+            p.waitFor(LONG);
+            assertThat(p.output()).contains("[pretrain] stop requested: stopped after writing checkpoint")
+                .contains("finished: STOPPED").doesNotContain("[pretrain] 120/120");
+        }
+        var db = new org.slidebatch.support.RepositoryQueries(stopped);
+        assertThat(db.strings("SELECT STATUS FROM BATCH_STEP_EXECUTION WHERE STEP_NAME = 'pretrain'")).containsExactly("STOPPED");
+        long execution = db.executionIds("openslidefm").getLast();
+        CliProcess restart = CliProcess.run(LONG, "--workspace", stopped.toString(), "restart", Long.toString(execution));
+        assertThat(restart.exitCode()).as(restart.output()).isZero();
+        assertThat(db.executionStatuses("openslidefm")).containsExactly("STOPPED", "COMPLETED");
+        assertThat(db.count("SELECT COUNT(*) FROM training_log WHERE phase = 1")).isEqualTo(120);
+        assertThat(db.count("SELECT COUNT(DISTINCT step) FROM training_log WHERE phase = 1")).isEqualTo(120);
+
+        Path clean = tmp.resolve("ws-not-stopped");
+        CliProcess c = CliProcess.run(LONG, concat(run(clean), longer));
+        assertThat(c.exitCode()).as(c.output()).isZero();
+        for (String name : List.of("student_final.safetensors", "decoder_final.safetensors")) {
+            Path a = finalFile(clean, name);
+            Path b = stopped.resolve(clean.relativize(a));
+            assertThat(Files.readAllBytes(b)).as(name).isEqualTo(Files.readAllBytes(a));
+        }
+    }
+
+    static String[] concat(String[] a, String[] b) {
+        return Stream.concat(java.util.Arrays.stream(a), java.util.Arrays.stream(b)).toArray(String[]::new);
+    }
+
+    static Path finalFile(Path ws, String name) throws Exception {
+        try (Stream<Path> s = Files.walk(ws.resolve("pretrain"))) {
+            return s.filter(p -> p.getFileName().toString().equals(name)).findFirst().orElseThrow();
+        }
+    }
+
     /** Final weights, the end-of-training checkpoint and every embedding. */
     static List<Path> outputs(Path ws) throws Exception {
         try (Stream<Path> s = Stream.concat(Files.walk(ws.resolve("pretrain")), Files.walk(ws.resolve("embeddings")))) {
