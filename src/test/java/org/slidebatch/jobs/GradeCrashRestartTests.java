@@ -108,6 +108,50 @@ class GradeCrashRestartTests {
             .isEqualTo(files(cleanRun).stream().map(f -> cleanRun.relativize(f).toString()).toList());
     }
 
+    /**
+     * {@code slidebatch stop} during a fold (grading is one tasklet: Spring Batch alone would see the stop only when
+     * every fold is done) ends the step STOPPED after the epoch whose state was just saved; {@code restart} resumes there
+     * and ends with the same files as an uninterrupted run.
+     */
+    @Test
+    void stopDuringAFoldEndsTheStepAfterASavedEpochAndRestartGivesIdenticalResults() throws Exception {
+        int epochs = 40;   // long enough that the stop, a JVM of its own, lands while fold0 trains
+        Path labels = Files.createDirectories(tmp.resolve("cohort-stop")).resolve("labels.csv");
+        Files.writeString(labels, SyntheticCohort.labelsCsv(new SyntheticCohort.Options(GradeJobFunctionalTests.SLIDES, 5,
+            256, 256, 1, null, true)));
+        String[] longer = {"--param", "epochs=" + epochs, "--param", "patience=" + epochs};
+        Path stopped = workspace("ws-stopped", labels);
+        try (CliProcess first = CliProcess.start(0, PretrainCrashRestartTests.concat(run(stopped, labels), longer))) {
+            first.awaitLine(l -> l.contains("[grade] seed 42 fold0 (1/2) epoch 1/" + epochs), LONG);
+            long execution = new RepositoryQueries(stopped).executionIds("grade").getLast();
+            CliProcess stop = CliProcess.run(LONG, "--workspace", stopped.toString(), "stop", Long.toString(execution));
+            assertThat(stop.exitCode()).as(stop.output()).isZero();
+            first.waitFor(LONG);
+            assertThat(first.output()).contains("[grade] stop requested: stopped after writing checkpoint")
+                .contains("finished: STOPPED").doesNotContain("fold1 (2/2) epoch " + epochs + "/" + epochs);
+        }
+        RepositoryQueries db = new RepositoryQueries(stopped);
+        long execution = db.executionIds("grade").getLast();
+        CliProcess restart = CliProcess.run(LONG, "--workspace", stopped.toString(), "restart", Long.toString(execution));
+        assertThat(restart.exitCode()).as(restart.output()).isZero();
+        assertThat(db.executionStatuses("grade")).containsExactly("STOPPED", "COMPLETED");
+        // every epoch of both folds recorded exactly once across the two executions
+        assertThat(db.count("SELECT COUNT(*) FROM grade_epoch")).isEqualTo(2L * epochs);
+
+        Path clean = workspace("ws-not-stopped", labels);
+        CliProcess p = CliProcess.run(LONG, PretrainCrashRestartTests.concat(run(clean, labels), longer));
+        assertThat(p.exitCode()).as(p.output()).isZero();
+        Path a = runFolder(stopped);
+        Path b = runFolder(clean);
+        List<String> differ = new java.util.ArrayList<>();
+        for (Path f : files(b)) {
+            if (!java.util.Arrays.equals(Files.readAllBytes(f), Files.readAllBytes(a.resolve(b.relativize(f))))) {
+                differ.add(b.relativize(f).toString());
+            }
+        }
+        assertThat(differ).as("files that differ from the uninterrupted run's").isEmpty();
+    }
+
     static Path runFolder(Path ws) throws Exception {
         try (Stream<Path> s = Files.list(ws.resolve("grade"))) {
             return s.filter(Files::isDirectory).filter(d -> d.getFileName().toString().startsWith("cv-")).findFirst().orElseThrow();
