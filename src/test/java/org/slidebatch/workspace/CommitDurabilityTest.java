@@ -15,9 +15,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.slidebatch.support.CliProcess;
 
 /**
- * A commit to the workspace's embedded repository survives a kill -9 that follows it at once. H2 otherwise writes
- * committed transactions to its file up to {@code WRITE_DELAY} (500 ms) later, so a crashed job lost its last chunk
- * commits, owner rows and training-log rows (seen as executions without an owner and lost {@code grade_epoch} rows).
+ * A commit to the workspace's embedded repository survives a kill -9 that follows it. With H2's default
+ * {@code WRITE_DELAY} (500 ms) committed transactions reached the file up to half a second later, so a crashed job
+ * lost its last chunk commits, owner rows and training-log rows (seen as executions without an owner and lost
+ * {@code grade_epoch} rows); with that default this test finds the database empty. The workspace's URL sets 1 ms.
  */
 class CommitDurabilityTest {
 
