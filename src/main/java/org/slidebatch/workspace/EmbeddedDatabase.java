@@ -55,9 +55,9 @@ public final class EmbeddedDatabase {
     /**
      * {@code WRITE_DELAY=1}: H2 writes commits to its file within a millisecond instead of up to 500 ms later, so a
      * kill -9 after a chunk's commit keeps it (with H2's default a killed job lost its last commits, even the tables of
-     * a database it had just made: {@code CommitDurabilityTest}). Not 0: with 0, H2 runs no background writer, so it
-     * never compacts its file while a job runs, and the file grows with the square of the commits (the 20,000-slide
-     * soak: 2.0 GB for 520,000 rows; 8,000 two-row commits: 272 MB and 7× slower, against 4.7 MB with 1 ms).
+     * a database it had just made: {@code CommitDurabilityTest}). Not 0: with 0, H2 runs no background writer and never
+     * compacts its file while it is open (8,000 two-row commits: 272 MB and 7× slower, against 4.7 MB with 1 ms and
+     * 2.0 MB with the default). Even so the file holds much dead space after long jobs (README, "Soak").
      */
     public static String url(Workspace ws) {
         return "jdbc:h2:file:" + folder(ws).resolve("slidebatch") + ";AUTO_SERVER=TRUE;WRITE_DELAY=1";
