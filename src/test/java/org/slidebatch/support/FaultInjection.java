@@ -392,7 +392,7 @@ public final class FaultInjection {
      * provenance blocks and the table of step executions. Every other character must be equal.
      */
     static String maskText(String rel, String text, Path ws) {
-        String t = RATE.matcher(ISO_TIME.matcher(text.replace(ws.toString(), "WS")).replaceAll("TIME")).replaceAll("N $1/s");
+        String t = maskRun(text, ws);
         if (rel.endsWith(".csv") || rel.endsWith(".tsv")) {
             return maskCsv(t, rel.endsWith(".tsv") ? '\t' : ',');
         }
@@ -414,6 +414,11 @@ public final class FaultInjection {
             return SHA256.matcher(t).replaceAll("SHA256");
         }
         return t;
+    }
+
+    /** What names the run in any text: the workspace's own folder, timestamps, rates measured on the way. */
+    static String maskRun(String text, Path ws) {
+        return RATE.matcher(ISO_TIME.matcher(text.replace(ws.toString(), "WS")).replaceAll("TIME")).replaceAll("N $1/s");
     }
 
     static String maskJson(String json) {
@@ -660,7 +665,7 @@ public final class FaultInjection {
 
     /** A database value with the workspace's folder, timestamps, measured rates and hashes (of inputs compared themselves) masked. */
     static String maskValue(String v, Path ws) {
-        String t = RATE.matcher(ISO_TIME.matcher(v.replace(ws.toString(), "WS")).replaceAll("TIME")).replaceAll("N $1/s");
+        String t = maskRun(v, ws);
         // the throughput figure's input is every run's passports: its row count is history, like the figure
         t = t.replaceAll("db:compute_passport \\(\\d+ rows\\)", "db:compute_passport (N rows)");
         return SHA256.matcher(t.replaceAll("report/\\d+/", "report/N/")).replaceAll("SHA256");
