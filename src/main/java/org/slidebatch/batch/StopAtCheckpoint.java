@@ -5,6 +5,7 @@ import java.util.concurrent.Callable;
 import org.springframework.batch.core.job.JobInterruptedException;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.StepExecution;
+import org.springframework.dao.OptimisticLockingFailureException;
 
 /**
  * {@code slidebatch stop} from another process marks the job execution STOPPING in the repository, and Spring Batch
@@ -22,7 +23,15 @@ public final class StopAtCheckpoint {
     /** Saves {@code step}'s context and execution; throws {@link Requested} when its job was asked to stop. */
     public static void check(JobRepository repository, StepExecution step, Object checkpoint) {
         repository.updateExecutionContext(step);
-        repository.update(step);   // reads the job's status back and marks the step terminate-only if it is stopping
+        try {
+            repository.update(step);   // reads the job's status back and marks the step terminate-only if it is stopping
+        } catch (OptimisticLockingFailureException raced) {
+            // slidebatch stop writes this step execution too (Batch 6's JobOperator.stop), and its commit can land
+            // between our read of the job's status and our write: take the version it wrote, and write again (the
+            // job is now STOPPING, so this update marks the step terminate-only).
+            step.setVersion(repository.getStepExecution(step.getId()).getVersion());
+            repository.update(step);
+        }
         if (step.isTerminateOnly()) {
             throw new Requested("stop requested: stopped after writing checkpoint " + checkpoint + "; restart resumes from it");
         }

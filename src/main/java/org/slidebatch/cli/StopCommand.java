@@ -30,11 +30,13 @@ final class StopCommand extends GlobalOptions implements Callable<Integer> {
                     + ExecutionOwners.describe(owner) + "); marked FAILED. Continue it with: slidebatch restart " + executionId);
                 return 0;
             }
-            try {
-                ctx.jobOperator().stop(e);
-            } catch (JobExecutionNotRunningException ex) {
-                throw new CliException("execution " + executionId + " is not running");
-            }
+            StopRequest.send(executionId, ctx::execution, fresh -> {
+                try {
+                    ctx.jobOperator().stop(fresh);
+                } catch (JobExecutionNotRunningException ex) {
+                    throw new CliException("execution " + executionId + " is not running (it is " + fresh.getStatus() + ")");
+                }
+            });
             System.out.println("[slidebatch] stop requested for execution " + executionId + " ("
                 + ExecutionOwners.describe(owner) + "); it stops after the current chunk");
             return 0;
