@@ -67,6 +67,25 @@ class JpegTileReaderTest {
     }
 
     @Test
+    void aClosedReaderLeavesNothingOnTheHeapOfTheThreadThatReadIt() throws Exception {
+        // A per-slide step reads thousands of slides on a few long-lived worker threads: once closed and dropped, a
+        // reader must be collectable, or the heap grows with the cohort (it did: a ThreadLocal kept each one).
+        List<java.lang.ref.WeakReference<JpegTileReader>> dropped = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            JpegTileReader fast = JpegTileReader.open(slide);
+            fast.readRegion(RegionRequest.square(100, 100, 0, 300));   // makes this thread's decoder and tile cache
+            fast.close();
+            dropped.add(new java.lang.ref.WeakReference<>(fast));
+        }
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (dropped.stream().anyMatch(r -> r.get() != null) && System.nanoTime() < deadline) {
+            System.gc();
+            Thread.sleep(20);
+        }
+        assertThat(dropped).allMatch(r -> r.get() == null, "collected");
+    }
+
+    @Test
     void threadsShareNothingButTheFileAndMatchOpenSlide() throws Exception {
         List<RegionRequest> regions = new ArrayList<>();
         SplittableRandom rnd = new SplittableRandom(5);
