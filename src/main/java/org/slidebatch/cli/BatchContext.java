@@ -208,7 +208,9 @@ final class BatchContext implements AutoCloseable {
     public void close() {
         try {
             if (context.isActive() && embeddedRepository()) {
-                EmbeddedRepositoryHost.awaitGuests(context.getBean(javax.sql.DataSource.class), passports());
+                javax.sql.DataSource ds = context.getBean(javax.sql.DataSource.class);
+                EmbeddedRepositoryHost.awaitGuests(ds, passports());
+                EmbeddedRepositoryHost.compactIfSparse(ds, EmbeddedRepositoryHost.COMPACT_ABOVE_BYTES);
             }
         } finally {
             context.close();
