@@ -91,6 +91,12 @@ final class TileCache {
         tiles.put(key, slot);
     }
 
+    /** Drops every tile, keeping the slots (their memory stays allocated and touched) for the next decodes. */
+    void forget() {
+        free.addAll(tiles.values());
+        tiles.clear();
+    }
+
     /** Returns a slot whose decode failed. */
     void release(MemorySegment slot) {
         free.addFirst(slot);

@@ -67,6 +67,20 @@ class JpegTileReaderTest {
     }
 
     @Test
+    void forgottenTilesAreDecodedAgainAndGiveTheSamePixels() {
+        try (JpegTileReader fast = JpegTileReader.open(slide)) {
+            RegionRequest r = RegionRequest.square(300, 200, 0, 500);
+            byte[] first = fast.readRegion(r).rgb();
+            long decoded = fast.stats().snapshot().tilesDecoded();
+            fast.readRegion(r);
+            assertThat(fast.stats().snapshot().tilesDecoded()).isEqualTo(decoded);   // all from the cache
+            fast.forgetCachedTiles();
+            assertThat(fast.readRegion(r).rgb()).isEqualTo(first);
+            assertThat(fast.stats().snapshot().tilesDecoded()).isEqualTo(2 * decoded);   // every tile decoded again
+        }
+    }
+
+    @Test
     void aClosedReaderLeavesNothingOnTheHeapOfTheThreadThatReadIt() throws Exception {
         // A per-slide step reads thousands of slides on a few long-lived worker threads: once closed and dropped, a
         // reader must be collectable, or the heap grows with the cohort (it did: a ThreadLocal kept each one).
