@@ -208,9 +208,7 @@ final class BatchContext implements AutoCloseable {
     public void close() {
         try {
             if (context.isActive() && embeddedRepository()) {
-                javax.sql.DataSource ds = context.getBean(javax.sql.DataSource.class);
-                EmbeddedRepositoryHost.awaitGuests(ds, passports());
-                EmbeddedRepositoryHost.compactIfSparse(ds, EmbeddedRepositoryHost.COMPACT_ABOVE_BYTES);
+                EmbeddedRepositoryHost.awaitGuests(context.getBean(javax.sql.DataSource.class), passports());
             }
         } finally {
             context.close();

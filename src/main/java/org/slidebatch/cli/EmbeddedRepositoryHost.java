@@ -58,55 +58,6 @@ final class EmbeddedRepositoryHost {
         }).map(Running::id).toList();
     }
 
-    /** A file at least this large that is less than {@link #COMPACT_BELOW_FILL_PERCENT} full is compacted on exit. */
-    static final long COMPACT_ABOVE_BYTES = 64L << 20;
-
-    static final int COMPACT_BELOW_FILL_PERCENT = 50;
-
-    /**
-     * H2 reclaims little of its file while a long job writes (the live chunks end up scattered over a file mostly
-     * free: a 3,000-slide qc-to-tile run left 158 MB, 13 MB once compacted), and its close compacts for
-     * 200 ms at most. So the process that serves the file, when no other process is connected, compacts a large
-     * sparse file as it closes it ({@code SHUTDOWN COMPACT}: a rewrite of the live pages, 0.3 s for that file). The
-     * shutdown closes the pool's connections under it: call it just before the context closes.
-     * @return the line said, or null when nothing was done
-     */
-    static String compactIfSparse(DataSource dataSource, long minBytes) {
-        JdbcClient jdbc = JdbcClient.create(dataSource);
-        try {
-            if (!serving(jdbc) || guestSessions(jdbc) > 0) {
-                return null;
-            }
-            java.util.Map<String, String> info = new java.util.HashMap<>();
-            jdbc.sql("SELECT SETTING_NAME, SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME IN ('info.FILE_SIZE', 'info.FILL_RATE', 'info.CHUNKS_FILL_RATE')")
-                .query((rs, i) -> info.put(rs.getString(1), rs.getString(2))).list();
-            long size = Long.parseLong(info.getOrDefault("info.FILE_SIZE", "0"));
-            // The share of the file in chunks, times the share of those chunks still live: while the file is open, the
-            // chunks a job has just made dead are kept (H2's 45 s retention) and only the second share shows them.
-            int fill = Integer.parseInt(info.getOrDefault("info.FILL_RATE", "100"))
-                * Integer.parseInt(info.getOrDefault("info.CHUNKS_FILL_RATE", "100")) / 100;
-            if (size < minBytes || fill >= COMPACT_BELOW_FILL_PERCENT) {
-                return null;
-            }
-            String file = jdbc.sql("SELECT DATABASE_PATH()").query(String.class).single() + ".mv.db";
-            long t0 = System.nanoTime();
-            try {
-                jdbc.sql("SHUTDOWN COMPACT").update();
-            } catch (org.springframework.dao.DataAccessException closedUnderIt) {
-                // H2 may answer the shutdown on the session it has just closed
-            }
-            long after = java.nio.file.Files.size(java.nio.file.Path.of(file));
-            String line = String.format(java.util.Locale.ROOT,
-                "[slidebatch] job repository compacted: %.1f MB (%d %% in use) -> %.1f MB in %.1f s",
-                size / 1e6, fill, after / 1e6, (System.nanoTime() - t0) / 1e9);
-            System.out.println(line);
-            return line;
-        } catch (RuntimeException | java.io.IOException e) {
-            System.err.println("[slidebatch] could not compact the job repository: " + e.getMessage());
-            return null;
-        }
-    }
-
     /** Blocks while this process serves the repository to other processes whose jobs still run; says so once. */
     static void awaitGuests(DataSource dataSource, PassportStore passports) {
         JdbcClient jdbc = JdbcClient.create(dataSource);
