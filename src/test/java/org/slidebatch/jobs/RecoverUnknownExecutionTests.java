@@ -38,7 +38,9 @@ class RecoverUnknownExecutionTests {
     @Test
     void anUnknownExecutionIsRecoveredFromItsPerSlideRecordsByOneRestart() throws Exception {
         Path ws = tmp.resolve("ws");
-        try (CliProcess first = CliProcess.start(150, "--workspace", ws.toString(), "run", "qc", "--param", "roots=" + cohort,
+        // 600 ms a slide: once a partition says 3/6, its last 3 slides take 1.8 s, time enough for the kill to land
+        // mid-run even on a loaded machine (at 150 ms a busy run once recorded all 12 before the kill).
+        try (CliProcess first = CliProcess.start(600, "--workspace", ws.toString(), "run", "qc", "--param", "roots=" + cohort,
             "--param", "workers=2")) {
             first.awaitLine(l -> l.matches("\\[qc\\.slides:partition\\d+] [3-9]/.*"), LONG);
             first.kill9();
