@@ -160,8 +160,8 @@ final class BenchReadsCommand implements Callable<Integer> {
                 // Warm-up leaves each thread's tile cache holding the first positions' tiles. In a grid those are the
                 // first thread's first timed cells, so at 2 threads one thread started with 300 cached reads and the
                 // other with none, and the run waits for the slower: the imbalance, not the reads, set the 2-thread
-                // grid figure. The timed reads start cold instead, on every thread. (OpenSlide's own cache stays warm: the peer keeps
-                // that edge.)
+                // grid figure. The timed reads start cold instead, on every thread. (OpenSlide's own cache stays
+                // warm: the peer keeps that edge.)
                 if (r instanceof JpegTileReader fast) {
                     fast.forgetCachedTiles();
                 }

@@ -24,21 +24,23 @@ final class StopRequest {
     /** Reads execution {@code id} with {@code read} and passes it to {@code stop}, again on each version race. */
     static void send(long id, LongFunction<JobExecution> read, Consumer<JobExecution> stop) {
         OptimisticLockingFailureException last = null;
-        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+        int made = 0;
+        while (made < ATTEMPTS) {
+            made++;
             try {
                 stop.accept(read.apply(id));
                 return;
             } catch (OptimisticLockingFailureException raced) {
                 last = raced;
-                try {
-                    Thread.sleep(25L << Math.min(attempt, 4));   // let the running step's commit land
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
+            }
+            try {
+                Thread.sleep(25L << Math.min(made - 1, 4));   // let the running step's commit land
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+                break;
             }
         }
-        throw new CliException("execution " + id + " kept changing under the stop request (" + ATTEMPTS
-            + " attempts: " + (last == null ? "interrupted" : last.getMessage()) + "); run stop again");
+        throw new CliException("execution " + id + " kept changing under the stop request (" + made
+            + " attempts: " + last.getMessage() + "); run stop again");
     }
 }
