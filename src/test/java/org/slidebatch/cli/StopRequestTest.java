@@ -35,6 +35,25 @@ class StopRequestTest {
     }
 
     @Test
+    void aStopWhoseJobWriteLandedBeforeItsStepWriteFailedIsNotSentAgain() {
+        // The job went STOPPING with the first attempt and the training stopped before the retry read it: sending the
+        // stop again would be refused ("not running"), though the stop did what was asked.
+        List<JobExecution> reads = new ArrayList<>();
+        int[] sent = {0};
+        StopRequest.send(7, id -> {
+            JobExecution e = new JobExecution(id, new JobInstance(1, "grade"), new JobParameters());
+            e.setStatus(reads.isEmpty() ? org.springframework.batch.core.BatchStatus.STARTED : org.springframework.batch.core.BatchStatus.STOPPED);
+            reads.add(e);
+            return e;
+        }, e -> {
+            sent[0]++;
+            throw new OptimisticLockingFailureException("Attempt to update step execution id=1 with wrong version (9)");
+        });
+        assertThat(reads).hasSize(2);
+        assertThat(sent[0]).isEqualTo(1);
+    }
+
+    @Test
     void aStopThatNeverWinsSaysSoAfterItsAttempts() {
         int[] attempts = {0};
         assertThatThrownBy(() -> StopRequest.send(7, id -> new JobExecution(id, new JobInstance(1, "grade"), new JobParameters()),
