@@ -53,14 +53,14 @@ public final class EmbeddedDatabase {
     }
 
     /**
-     * {@code WRITE_DELAY=1}: H2 writes commits to its file within a millisecond instead of up to 500 ms later, so a
-     * kill -9 after a chunk's commit keeps it (with H2's default a killed job lost its last commits, even the tables of
-     * a database it had just made: {@code CommitDurabilityTest}). Not 0: with 0, H2 runs no background writer and never
-     * compacts its file while it is open (8,000 two-row commits: 272 MB and 7× slower, against 4.7 MB with 1 ms and
-     * 2.0 MB with the default). Even so the file holds much dead space after long jobs (README, "Soak").
+     * {@code WRITE_DELAY=0}: H2 writes a commit to its file before the commit returns, instead of up to 500 ms later,
+     * so a kill -9 right after a chunk's commit keeps it (without it a killed job lost its last commits, even the
+     * tables of a database it had just made: {@code CommitDurabilityTest}). Not 1: its background writer can lag on a
+     * loaded machine, and the full suite once lost 52 of 200 commits to a kill right after them. The cost, a file that
+     * H2 does not compact while it is open, is in README, "Reliability".
      */
     public static String url(Workspace ws) {
-        return "jdbc:h2:file:" + folder(ws).resolve("slidebatch") + ";AUTO_SERVER=TRUE;WRITE_DELAY=1";
+        return "jdbc:h2:file:" + folder(ws).resolve("slidebatch") + ";AUTO_SERVER=TRUE;WRITE_DELAY=0";
     }
 
     /**

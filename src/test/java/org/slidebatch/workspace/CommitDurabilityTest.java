@@ -18,7 +18,7 @@ import org.slidebatch.support.CliProcess;
  * A commit to the workspace's embedded repository survives a kill -9 that follows it. With H2's default
  * {@code WRITE_DELAY} (500 ms) committed transactions reached the file up to half a second later, so a crashed job
  * lost its last chunk commits, owner rows and training-log rows (seen as executions without an owner and lost
- * {@code grade_epoch} rows); with that default this test finds the database empty. The workspace's URL sets 1 ms.
+ * {@code grade_epoch} rows); with that default this test finds the database empty. The workspace's URL sets 0 (1 ms lost commits under load).
  */
 class CommitDurabilityTest {
 
